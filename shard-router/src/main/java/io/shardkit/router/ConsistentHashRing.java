@@ -1,0 +1,107 @@
+package io.shardkit.router;
+
+import io.shardkit.router.internal.Murmur3;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A consistent-hash ring with virtual nodes and per-shard weights. A shard with weight {@code w} owns
+ * {@code virtualNodes × w} points, each at {@code murmur3("<shardId>#<i>")}, so the ring depends only on the
+ * shard ids — never on their order. A token belongs to the first point at or after it, wrapping at the top.
+ *
+ * <p>Lookup is a binary search over a sorted {@code long[]}, narrowed first by a table indexed with the
+ * token's top bits so that it touches one or two cache lines instead of a dozen.
+ */
+public final class ConsistentHashRing extends HashingStrategy {
+
+    /**
+     * Chosen by measurement (see {@code StrategyPropertiesTest}): with 16 shards over 1,000,000 keys, 512 points
+     * per shard keeps max/mean load under 1.10 and the keys moved by a 17th shard under 1.10 × 1/17.
+     */
+    public static final int DEFAULT_VIRTUAL_NODES = 512;
+
+    private final int virtualNodes;
+    private final long[] points;       // sorted, signed order
+    private final ShardId[] owners;    // owners[i] owns points[i]
+    private final int[] bucketStart;   // first point index of each top-bits bucket, plus a sentinel
+    private final int bucketShift;
+
+    public ConsistentHashRing(KeyHash hash, List<ShardId> shards, Map<ShardId, Integer> weights, int virtualNodes) {
+        super(hash, shards);
+        if (virtualNodes <= 0) {
+            throw new ShardException(ShardException.Code.CONFIG,
+                    "virtualNodes must be positive: " + virtualNodes + " — try " + DEFAULT_VIRTUAL_NODES);
+        }
+        this.virtualNodes = virtualNodes;
+        int total = 0;
+        for (ShardId s : shards) {
+            int w = weights.getOrDefault(s, 1);
+            if (w <= 0) {
+                throw new ShardException(ShardException.Code.CONFIG,
+                        "weight of shard " + s + " must be positive: " + w);
+            }
+            total = Math.addExact(total, Math.multiplyExact(w, virtualNodes));
+        }
+        record Point(long position, ShardId owner) { }
+        Point[] all = new Point[total];
+        int n = 0;
+        for (ShardId s : shards) {
+            int count = weights.getOrDefault(s, 1) * virtualNodes;
+            for (int i = 0; i < count; i++) {
+                all[n++] = new Point(Murmur3.hashUtf8(s.value() + "#" + i), s);
+            }
+        }
+        // Ties (astronomically rare) are broken by shard id, so the ring never depends on declaration order.
+        Arrays.sort(all, Comparator.comparingLong(Point::position).thenComparing(Point::owner));
+        points = new long[total];
+        owners = new ShardId[total];
+        for (int i = 0; i < total; i++) {
+            points[i] = all[i].position();
+            owners[i] = all[i].owner();
+        }
+        int bits = Math.max(1, 32 - Integer.numberOfLeadingZeros(total)); // about one point per bucket
+        bucketShift = 64 - bits;
+        bucketStart = new int[(1 << bits) + 1];
+        int p = 0;
+        for (int b = 0; b < (1 << bits); b++) {
+            while (p < total && bucket(points[p]) < b) p++;
+            bucketStart[b] = p;
+        }
+        bucketStart[1 << bits] = total;
+    }
+
+    /** Buckets are monotonic in the signed order of tokens: flip the sign bit, then take the top bits. */
+    private int bucket(long position) {
+        return (int) ((position ^ Long.MIN_VALUE) >>> bucketShift);
+    }
+
+    @Override
+    public ShardId shardForToken(long token) {
+        long t = hash.spread(token);
+        int b = bucket(t);
+        int lo = bucketStart[b];
+        int hi = bucketStart[b + 1]; // search [lo, hi) for the first point >= t
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (points[mid] < t) lo = mid + 1;
+            else hi = mid;
+        }
+        return owners[lo == points.length ? 0 : lo];
+    }
+
+    public int virtualNodes() {
+        return virtualNodes;
+    }
+
+    /** How many points the ring holds in all. */
+    public int pointCount() {
+        return points.length;
+    }
+
+    @Override
+    public String describe() {
+        return "consistent-hash(" + hash.configName() + ", " + virtualNodes + " vnodes, " + shards.length + " shards)";
+    }
+}

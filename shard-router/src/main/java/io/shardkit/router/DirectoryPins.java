@@ -1,0 +1,77 @@
+package io.shardkit.router;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Explicit key → shard pins consulted before the strategy, e.g. a large tenant on a shard of its own.
+ * {@code long} pins live in a sorted primitive array so that a pinned-or-not lookup allocates nothing.
+ */
+public final class DirectoryPins {
+
+    private static final DirectoryPins NONE = new DirectoryPins(Map.of());
+
+    private final long[] longKeys;
+    private final ShardId[] longShards;
+    private final Map<Object, ShardId> others; // String, UUID, Instant, and byte[] wrapped in a ByteBuffer
+    private final int size;
+
+    private DirectoryPins(Map<Object, ShardId> pins) {
+        TreeMap<Long, ShardId> longs = new TreeMap<>();
+        Map<Object, ShardId> rest = new HashMap<>();
+        pins.forEach((key, shard) -> {
+            Objects.requireNonNull(shard, "shard");
+            switch (ShardKeyType.of(key)) {
+                case LONG -> longs.put(((Number) key).longValue(), shard);
+                case BYTES -> rest.put(ByteBuffer.wrap(((byte[]) key).clone()), shard);
+                default -> rest.put(key, shard);
+            }
+        });
+        longKeys = longs.keySet().stream().mapToLong(Long::longValue).toArray();
+        longShards = longs.values().toArray(ShardId[]::new);
+        others = Map.copyOf(rest);
+        size = longKeys.length + others.size();
+    }
+
+    public static DirectoryPins none() {
+        return NONE;
+    }
+
+    /** Pins from keys (long, int, String, UUID, byte[], Instant) to shards. */
+    public static DirectoryPins of(Map<?, ShardId> pins) {
+        return pins.isEmpty() ? NONE : new DirectoryPins(Map.copyOf(pins));
+    }
+
+    /** The pinned shard of a {@code long} key, or null when it is not pinned. */
+    public ShardId pinned(long key) {
+        if (longKeys.length == 0) return null;
+        int i = Arrays.binarySearch(longKeys, key);
+        return i >= 0 ? longShards[i] : null;
+    }
+
+    /** The pinned shard of a checked, non-null key, or null when it is not pinned. */
+    public ShardId pinned(Object key) {
+        if (size == 0) return null;
+        return switch (key) {
+            case Long l -> pinned(l.longValue());
+            case Integer i -> pinned(i.longValue());
+            case byte[] b -> others.get(ByteBuffer.wrap(b));
+            default -> others.get(key);
+        };
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** Every shard some key is pinned to. */
+    public java.util.Set<ShardId> targets() {
+        java.util.Set<ShardId> all = new java.util.HashSet<>(others.values());
+        all.addAll(Arrays.asList(longShards));
+        return all;
+    }
+}

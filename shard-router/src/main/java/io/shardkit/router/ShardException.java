@@ -1,0 +1,37 @@
+package io.shardkit.router;
+
+import java.util.Objects;
+
+/**
+ * The one unchecked exception family of Shardkit. Messages read
+ * {@code "[shard s3] what failed (numbers, state) — what to do"}; the SQL cause, when there is one, is kept.
+ */
+public class ShardException extends RuntimeException {
+
+    /** What kind of failure this is, so callers can branch without parsing messages. */
+    public enum Code {
+        /** The cluster description is invalid; nothing was started. */
+        CONFIG,
+        /** A shard key is null, of an unsupported type, or outside every range. */
+        KEY,
+        /** A database could not be reached or failed a statement. */
+        DATABASE,
+        /** The cluster was used after {@link ShardCluster#close()}. */
+        CLOSED
+    }
+
+    private final Code code;
+
+    public ShardException(Code code, String message) {
+        this(code, message, null);
+    }
+
+    public ShardException(Code code, String message, Throwable cause) {
+        super(message, cause);
+        this.code = Objects.requireNonNull(code, "code");
+    }
+
+    public Code code() {
+        return code;
+    }
+}

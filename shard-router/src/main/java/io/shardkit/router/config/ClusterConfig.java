@@ -1,0 +1,70 @@
+package io.shardkit.router.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The description of a cluster, as written in {@code shards.yml} or assembled by {@code ShardCluster.builder()}.
+ * A plain value: nothing is checked here; {@link ClusterPlan#compile} validates it as a whole.
+ *
+ * @param databases physical databases by name, one connection pool each
+ * @param shards    logical shards, each placed on a database (and optionally a schema)
+ * @param strategy  how keys map to logical shards
+ * @param keyType   the type of every shard key (long, string, uuid, bytes, instant); required for pins and ranges
+ * @param pins      key → shard overrides consulted before the strategy
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ClusterConfig(
+        Map<String, DatabaseConfig> databases,
+        List<ShardConfig> shards,
+        StrategyConfig strategy,
+        String keyType,
+        Map<String, String> pins) {
+
+    public ClusterConfig {
+        databases = databases == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(databases));
+        shards = shards == null ? List.of() : List.copyOf(shards);
+        pins = pins == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pins));
+    }
+
+    /** A physical database: one HikariCP pool. {@code toString()} never shows the password. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DatabaseConfig(String url, String username, String password, String dialect, PoolConfig pool) {
+        @Override
+        public String toString() {
+            return "DatabaseConfig[url=" + JdbcUrls.redact(url) + ", username=" + username
+                    + ", password=" + (password == null ? "none" : "*****") + ", dialect=" + dialect + ", pool=" + pool + "]";
+        }
+    }
+
+    /** Pool settings passed to HikariCP; null means HikariCP's default. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PoolConfig(Integer maximumPoolSize, Integer minimumIdle, Long connectionTimeoutMs,
+                             Long idleTimeoutMs, Long maxLifetimeMs) {
+    }
+
+    /** A logical shard on a database; {@code schema} set when several logical shards share one database. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ShardConfig(String id, String database, String schema, Integer weight) {
+    }
+
+    /**
+     * @param type         range, modulo, consistent-hash or jump
+     * @param hash         murmur3 (default) or fnv1a32; not for range
+     * @param virtualNodes points per unit of weight on the ring; consistent-hash only
+     * @param ranges       the ranges; range only
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StrategyConfig(String type, String hash, Integer virtualNodes, List<RangeConfig> ranges) {
+        public StrategyConfig {
+            ranges = ranges == null ? null : List.copyOf(ranges);
+        }
+    }
+
+    /** Keys from {@code from} (inclusive) to {@code to} (exclusive); the word {@code unbounded} opens an end. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RangeConfig(String shard, String from, String to) {
+    }
+}
