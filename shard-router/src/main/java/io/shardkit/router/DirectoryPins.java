@@ -20,15 +20,21 @@ public final class DirectoryPins {
     private final Map<Object, ShardId> others; // String, UUID, Instant, and byte[] wrapped in a ByteBuffer
     private final int size;
 
-    private DirectoryPins(Map<Object, ShardId> pins) {
+    private DirectoryPins(Map<?, ShardId> pins) {
         TreeMap<Long, ShardId> longs = new TreeMap<>();
         Map<Object, ShardId> rest = new HashMap<>();
         pins.forEach((key, shard) -> {
             Objects.requireNonNull(shard, "shard");
-            switch (ShardKeyType.of(key)) {
+            // 42 and 42L, or two byte arrays with the same content, are one key: pinning it twice must not
+            // silently keep whichever came last.
+            ShardId earlier = switch (ShardKeyType.of(key)) {
                 case LONG -> longs.put(((Number) key).longValue(), shard);
                 case BYTES -> rest.put(ByteBuffer.wrap(((byte[]) key).clone()), shard);
                 default -> rest.put(key, shard);
+            };
+            if (earlier != null && !earlier.equals(shard)) {
+                throw new ShardException(ShardException.Code.CONFIG, "key " + describe(key) + " is pinned to both '"
+                        + earlier + "' and '" + shard + "' — keep one pin for it");
             }
         });
         longKeys = longs.keySet().stream().mapToLong(Long::longValue).toArray();
@@ -37,13 +43,18 @@ public final class DirectoryPins {
         size = longKeys.length + others.size();
     }
 
+    private static String describe(Object key) {
+        return key instanceof byte[] b ? "0x" + java.util.HexFormat.of().formatHex(b) : String.valueOf(key);
+    }
+
     public static DirectoryPins none() {
         return NONE;
     }
 
     /** Pins from keys (long, int, String, UUID, byte[], Instant) to shards. */
     public static DirectoryPins of(Map<?, ShardId> pins) {
-        return pins.isEmpty() ? NONE : new DirectoryPins(Map.copyOf(pins));
+        // Not Map.copyOf first: its bare NullPointerException would hide ShardKeyType's message for a null key.
+        return pins.isEmpty() ? NONE : new DirectoryPins(pins);
     }
 
     /** The pinned shard of a {@code long} key, or null when it is not pinned. */

@@ -137,7 +137,8 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
                 problems.add(p + ".minimumIdle: must not be negative, was " + pool.minimumIdle());
             }
             if (pool.minimumIdle() != null && pool.maximumPoolSize() != null && pool.minimumIdle() > pool.maximumPoolSize()) {
-                problems.add(p + ".minimumIdle: " + pool.minimumIdle() + " exceeds maximumPoolSize " + pool.maximumPoolSize());
+                problems.add(p + ".minimumIdle: " + pool.minimumIdle() + " exceeds maximumPoolSize " + pool.maximumPoolSize()
+                        + " — lower minimumIdle or raise maximumPoolSize");
             }
             if (pool.connectionTimeoutMs() != null && pool.connectionTimeoutMs() < 250) {
                 problems.add(p + ".connectionTimeoutMs: must be at least 250 (HikariCP's minimum), was " + pool.connectionTimeoutMs());
@@ -178,7 +179,7 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
                     continue;
                 }
                 if (s.weight() != null && s.weight() <= 0) {
-                    problems.add(p + ".weight: must be positive, was " + s.weight());
+                    problems.add(p + ".weight: must be positive, was " + s.weight() + " — omit it for the default weight 1");
                 }
                 if (s.schema() != null && s.schema().isBlank()) {
                     problems.add(p + ".schema: blank — omit it or name a schema");
@@ -217,10 +218,21 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
                 return null;
             }
             if (s.virtualNodes() != null && !type.equals("consistent-hash")) {
-                problems.add("strategy.virtualNodes: only consistent-hash has virtual nodes, not " + type);
+                problems.add("strategy.virtualNodes: only consistent-hash has virtual nodes, not " + type + " — remove it");
             }
             if (s.ranges() != null && !type.equals("range")) {
-                problems.add("strategy.ranges: only the range strategy takes ranges, not " + type);
+                problems.add("strategy.ranges: only the range strategy takes ranges, not " + type
+                        + " — remove them or set type: range");
+            }
+            // Checked here, before any early return, so that it is reported with every other problem.
+            if (!type.equals("consistent-hash")) {
+                for (int i = 0; i < config.shards().size(); i++) {
+                    ShardConfig sc = config.shards().get(i);
+                    if (sc != null && sc.weight() != null) {
+                        problems.add("shards[" + i + "].weight: only consistent-hash supports weights, not " + type
+                                + " — remove it or use consistent-hash");
+                    }
+                }
             }
             if (type.equals("range")) {
                 return range(s, keyType);
@@ -238,16 +250,13 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
                 }
             }
             if (keyType == ShardKeyType.INSTANT) {
-                problems.add("keyType: instant keys can only be routed by the range strategy, not " + type);
+                problems.add("keyType: instant keys can only be routed by the range strategy, not " + type
+                        + " — use type: range or another keyType");
             }
             if (shards.isEmpty() || !problems.isEmpty()) return null;
             Map<ShardId, Integer> weights = new HashMap<>();
             for (ShardConfig sc : config.shards()) {
                 if (sc.weight() != null) weights.put(ShardId.of(sc.id()), sc.weight());
-            }
-            if (!weights.isEmpty() && !type.equals("consistent-hash")) {
-                problems.add("shards[].weight: only consistent-hash supports weights, not " + type);
-                return null;
             }
             return switch (type) {
                 case "modulo" -> new ModuloStrategy(hash, shards);
@@ -259,10 +268,17 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
 
         private ShardStrategy range(StrategyConfig s, ShardKeyType keyType) {
             if (s.hash() != null) {
-                problems.add("strategy.hash: the range strategy routes by the key itself and takes no hash");
+                problems.add("strategy.hash: the range strategy routes by the key itself and takes no hash — remove it");
             }
             if (keyType == null) {
-                problems.add("keyType: required by the range strategy — set long, string or instant");
+                if (config.keyType() == null) { // an unknown keyType is already reported
+                    problems.add("keyType: required by the range strategy — set long, string or instant");
+                }
+                return null;
+            }
+            if (keyType != ShardKeyType.LONG && keyType != ShardKeyType.STRING && keyType != ShardKeyType.INSTANT) {
+                problems.add("keyType: the range strategy needs ordered keys — long, string or instant, not "
+                        + keyType.configName() + " — change keyType or use a hashing strategy");
                 return null;
             }
             if (s.ranges() == null || s.ranges().isEmpty()) {
@@ -306,8 +322,9 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
             try {
                 Object v = keyType.parseKey(text);
                 return RangeStrategy.Bound.of((Comparable<?>) v);
-            } catch (NumberFormatException | DateTimeParseException e) {
-                problems.add(p + ": '" + text + "' is not a " + keyType.configName() + " value");
+            } catch (IllegalArgumentException | DateTimeParseException e) {
+                problems.add(p + ": '" + text + "' is not a " + keyType.configName() + " value — write "
+                        + example(keyType) + ", or 'unbounded'");
                 return null;
             }
         }
@@ -315,6 +332,7 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
         private DirectoryPins pins(Map<ShardId, Placement> placements, ShardKeyType keyType) {
             if (config.pins().isEmpty()) return DirectoryPins.none();
             if (keyType == null) {
+                if (config.keyType() != null) return DirectoryPins.none(); // an unknown keyType is already reported
                 problems.add("keyType: required when pins are declared, so that pin keys are read as the type the "
                         + "service routes by (e.g. long 42 vs string \"42\") — set long, string, uuid or bytes");
                 return DirectoryPins.none();
@@ -328,13 +346,36 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
                     problems.add(p + ": pinned to unknown shard '" + shard + "' — declared shards: " + shardIds());
                     return;
                 }
+                Object parsed;
                 try {
-                    pins.put(keyType.parseKey(key), target);
+                    parsed = keyType.parseKey(key);
                 } catch (RuntimeException e) {
-                    problems.add(p + ": '" + key + "' is not a " + keyType.configName() + " key (keyType)");
+                    problems.add(p + ": '" + key + "' is not a " + keyType.configName() + " key (keyType) — write "
+                            + example(keyType) + ", or change keyType");
+                    return;
+                }
+                ShardId earlier = pins.put(parsed, target);
+                if (earlier != null && !earlier.equals(target)) {
+                    problems.add(p + ": the same " + keyType.configName() + " key as an earlier pin to '" + earlier
+                            + "' — keep one pin for it");
                 }
             });
-            return DirectoryPins.of(pins);
+            try {
+                return DirectoryPins.of(pins);
+            } catch (ShardException e) { // two spellings of one key ("42" and "042") pinned to different shards
+                problems.add("pins: " + e.getMessage());
+                return DirectoryPins.none();
+            }
+        }
+
+        private static String example(ShardKeyType keyType) {
+            return switch (keyType) {
+                case LONG -> "a whole number such as 1000";
+                case STRING -> "any text";
+                case UUID -> "a UUID such as 123e4567-e89b-12d3-a456-426614174000";
+                case BYTES -> "hex digits such as 0a1b";
+                case INSTANT -> "an ISO-8601 instant such as 2024-01-01T00:00:00Z";
+            };
         }
 
         private List<String> shardIds() {

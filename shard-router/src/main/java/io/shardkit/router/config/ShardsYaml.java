@@ -1,9 +1,12 @@
 package io.shardkit.router.config;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -19,9 +22,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.error.Mark;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads {@code shards.yml} into a {@link ClusterConfig}. String values may use {@code ${VAR}} or
@@ -31,6 +37,8 @@ import java.util.regex.Pattern;
 public final class ShardsYaml {
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?}");
     private static final ObjectMapper MAPPER = new ObjectMapper(new YAMLFactory())
+            // a repeated key (two "db0:" entries) would otherwise silently replace the first
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
 
@@ -59,8 +67,7 @@ public final class ShardsYaml {
         try {
             root = MAPPER.readTree(yaml);
         } catch (JsonProcessingException e) {
-            throw new ShardConfigException(List.of("shards.yml is not valid YAML: " + e.getOriginalMessage()
-                    + location(e)), List.of());
+            throw new ShardConfigException(List.of(syntaxProblem(e)), List.of());
         }
         if (root == null || !root.isObject()) {
             throw new ShardConfigException(List.of("shards.yml must be a mapping with databases, shards and strategy"), List.of());
@@ -74,7 +81,15 @@ public final class ShardsYaml {
             return MAPPER.treeToValue(resolved, ClusterConfig.class);
         } catch (UnrecognizedPropertyException e) {
             throw new ShardConfigException(List.of(path(e) + ": unknown property '" + e.getPropertyName()
-                    + "' — known here: " + e.getKnownPropertyIds()), List.of());
+                    + "' — known here: " + new TreeSet<>(e.getKnownPropertyIds().stream().map(String::valueOf).toList())),
+                    List.of());
+        } catch (InvalidFormatException e) {
+            throw new ShardConfigException(List.of(path(e) + ": '" + e.getValue() + "' is not " + kind(e.getTargetType())
+                    + " — write " + kind(e.getTargetType()) + " here"), List.of());
+        } catch (MismatchedInputException e) {
+            // Jackson's own text quotes the offending value, which may hold a secret: name only what was expected.
+            throw new ShardConfigException(List.of(path(e) + ": wrong kind of value — write " + kind(e.getTargetType())
+                    + " here"), List.of());
         } catch (JsonProcessingException e) {
             throw new ShardConfigException(List.of(path(e) + ": " + e.getOriginalMessage()), List.of());
         }
@@ -92,6 +107,9 @@ public final class ShardsYaml {
         if (node instanceof ArrayNode arr) {
             ArrayNode out = arr.arrayNode();
             for (int i = 0; i < arr.size(); i++) {
+                if (arr.get(i).isNull()) {
+                    problems.add(path + "[" + i + "]: empty entry — fill it in or delete its '-' line");
+                }
                 out.add(interpolate(arr.get(i), path + "[" + i + "]", env, problems));
             }
             return out;
@@ -139,7 +157,31 @@ public final class ShardsYaml {
         return "shards.yml";
     }
 
-    private static String location(JsonProcessingException e) {
-        return e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")";
+    /**
+     * The syntax error with its line and column, but without SnakeYAML's quoted excerpt of the file: that excerpt
+     * may be the line holding a password.
+     */
+    private static String syntaxProblem(JsonProcessingException e) {
+        String remedy = " — fix the YAML there (indent with spaces, close every quote and bracket)";
+        if (e.getCause() instanceof MarkedYAMLException m && m.getProblemMark() != null) {
+            String context = m.getContext() == null ? "" : " (" + m.getContext()
+                    + (m.getContextMark() == null ? "" : " from " + at(m.getContextMark())) + ")";
+            return "shards.yml is not valid YAML at " + at(m.getProblemMark()) + ": " + m.getProblem() + context + remedy;
+        }
+        String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+                + ", column " + e.getLocation().getColumnNr();
+        return "shards.yml is not valid YAML" + where + ": " + e.getOriginalMessage() + remedy;
+    }
+
+    private static String at(Mark mark) {
+        return "line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+    }
+
+    private static String kind(Class<?> type) {
+        if (type == null) return "a value of the documented type";
+        if (type == Integer.class || type == Long.class || type == int.class || type == long.class) return "a whole number";
+        if (type == String.class) return "a single text value";
+        if (List.class.isAssignableFrom(type)) return "a list";
+        return "a mapping of properties";
     }
 }
