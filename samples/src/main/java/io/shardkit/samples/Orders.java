@@ -1,0 +1,53 @@
+package io.shardkit.samples;
+
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.table;
+
+import java.math.BigDecimal;
+import java.time.LocalDateTime;
+import java.util.List;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+import org.jooq.impl.SQLDataType;
+
+/** The sample's one table, written with plain jOOQ: Shardkit only decides which shard's DSLContext runs it. */
+public final class Orders {
+    public static final Table<Record> ORDERS = table(name("orders"));
+    public static final Field<Long> ID = field(name("id"), SQLDataType.BIGINT.notNull());
+    public static final Field<Long> CUSTOMER_ID = field(name("customer_id"), SQLDataType.BIGINT.notNull());
+    public static final Field<String> STATUS = field(name("status"), SQLDataType.VARCHAR(16).notNull());
+    public static final Field<BigDecimal> TOTAL = field(name("total"), SQLDataType.DECIMAL(12, 2).notNull());
+    public static final Field<LocalDateTime> CREATED_AT = field(name("created_at"), SQLDataType.LOCALDATETIME.notNull());
+
+    /** One order as the service sees it. */
+    public record Order(long id, long customerId, String status, BigDecimal total, LocalDateTime createdAt) {
+    }
+
+    private Orders() {
+    }
+
+    public static void createTable(DSLContext dsl) {
+        dsl.createTableIfNotExists(ORDERS)
+                .columns(ID, CUSTOMER_ID, STATUS, TOTAL, CREATED_AT)
+                .primaryKey(ID)
+                .execute();
+        dsl.createIndexIfNotExists(name("orders_by_customer")).on(ORDERS, CUSTOMER_ID).execute();
+    }
+
+    public static void insert(DSLContext dsl, Order o) {
+        dsl.insertInto(ORDERS, ID, CUSTOMER_ID, STATUS, TOTAL, CREATED_AT)
+                .values(o.id(), o.customerId(), o.status(), o.total(), o.createdAt())
+                .execute();
+    }
+
+    public static List<Order> ofCustomer(DSLContext dsl, long customerId) {
+        return dsl.select(ID, CUSTOMER_ID, STATUS, TOTAL, CREATED_AT)
+                .from(ORDERS)
+                .where(CUSTOMER_ID.eq(customerId))
+                .orderBy(ID)
+                .fetch(r -> new Order(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
+    }
+}

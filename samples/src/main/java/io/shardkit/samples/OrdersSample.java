@@ -1,0 +1,168 @@
+package io.shardkit.samples;
+
+import io.shardkit.router.PoolStats;
+import io.shardkit.router.Shard;
+import io.shardkit.router.ShardCluster;
+import io.shardkit.router.ShardId;
+import io.shardkit.router.config.ClusterConfig;
+import io.shardkit.router.config.ShardsYaml;
+import io.shardkit.samples.Orders.Order;
+import io.shardkit.test.Engine;
+import io.shardkit.test.EmbeddedShards;
+import io.shardkit.test.TestDatabase;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+
+/**
+ * A small multi-tenant orders service on 4 embedded shards: it reads {@code shards.yml}, creates the table on
+ * every shard, routes 1,000 customers' orders by customer id, reads some back by key and prints where
+ * everything landed. H2 files by default; {@code --engine=postgres} runs it on embedded PostgreSQL.
+ */
+public final class OrdersSample {
+    static final int SHARDS = 4;
+    static final String[] STATUSES = {"NEW", "PAID", "SHIPPED", "CANCELLED"};
+
+    /** What the run did, for the caller (and the sample's own test) to check. */
+    public record Report(int customers, int orders, Map<ShardId, Integer> rowsPerShard, Map<Long, ShardId> sampledCustomers) {
+    }
+
+    private OrdersSample() {
+    }
+
+    public static void main(String[] args) {
+        String engine = "h2";
+        Path data = Path.of("target", "sample-shards");
+        for (String arg : args) {
+            if (arg.startsWith("--engine=")) engine = arg.substring("--engine=".length());
+            else if (arg.startsWith("--data=")) data = Path.of(arg.substring("--data=".length()));
+            else usage("unknown argument '" + arg + "'");
+        }
+        switch (engine) {
+            case "h2" -> run(h2Files(data), System.out);
+            case "postgres" -> {
+                try (EmbeddedShards pg = EmbeddedShards.start(Engine.POSTGRES, SHARDS)) {
+                    run(embedded(pg), System.out);
+                }
+            }
+            default -> usage("unknown engine '" + engine + "'");
+        }
+    }
+
+    private static void usage(String problem) {
+        System.err.println("orders sample: " + problem);
+        System.err.println("usage: OrdersSample [--engine=h2|postgres] [--data=DIR]   (DIR holds the H2 files; default target/sample-shards)");
+        System.exit(2);
+    }
+
+    /** The variables {@code shards.yml} expects, for 4 fresh H2 file databases under {@code dir}. */
+    static Map<String, String> h2Files(Path dir) {
+        deleteRecursively(dir);
+        Map<String, String> env = new HashMap<>();
+        for (int i = 0; i < SHARDS; i++) {
+            env.put("SHARD" + i + "_URL", "jdbc:h2:file:" + dir.toAbsolutePath().resolve("shard" + i));
+        }
+        env.put("SHARD_USER", "sa");
+        env.put("SHARD_PASSWORD", "sample");
+        return env;
+    }
+
+    static Map<String, String> embedded(EmbeddedShards shards) {
+        Map<String, String> env = new HashMap<>();
+        List<TestDatabase> dbs = shards.databases();
+        for (int i = 0; i < dbs.size(); i++) {
+            env.put("SHARD" + i + "_URL", dbs.get(i).jdbcUrl());
+        }
+        env.put("SHARD_USER", dbs.getFirst().username());
+        env.put("SHARD_PASSWORD", dbs.getFirst().password() == null ? "" : dbs.getFirst().password());
+        return env;
+    }
+
+    public static Report run(Map<String, String> env, PrintStream out) {
+        long started = System.nanoTime();
+        ClusterConfig config = ShardsYaml.parse(bundledShardsYaml(), env::get);
+        try (ShardCluster cluster = ShardCluster.create(config)) {
+            out.println("Shardkit orders sample — " + cluster);
+            for (Shard shard : cluster.shards()) {
+                Orders.createTable(shard.dsl());
+            }
+
+            // Route every customer's orders to the customer's shard; one local transaction per customer.
+            SplittableRandom random = new SplittableRandom(42);
+            int customers = 1_000;
+            int orders = 0;
+            LocalDateTime start = LocalDateTime.of(2026, 1, 1, 0, 0);
+            for (long customer = 1; customer <= customers; customer++) {
+                int count = 1 + random.nextInt(5);
+                List<Order> batch = new java.util.ArrayList<>();
+                for (int n = 0; n < count; n++) {
+                    batch.add(new Order(customer * 100 + n, customer, STATUSES[random.nextInt(STATUSES.length)],
+                            BigDecimal.valueOf(random.nextLong(100, 100_000), 2), start.plusMinutes(random.nextInt(500_000))));
+                }
+                cluster.inTransaction(customer, dsl -> {
+                    batch.forEach(o -> Orders.insert(dsl, o));
+                    return null;
+                });
+                orders += count;
+            }
+            out.printf("Routed %,d orders of %,d customers.%n%n", orders, customers);
+
+            // Read some back by key: each read goes to exactly one shard.
+            Map<Long, ShardId> sampled = new LinkedHashMap<>();
+            out.println("Reads by customer id:");
+            for (long customer : new long[] {7, 42, 500, 999}) {
+                ShardId shard = cluster.shardFor(customer);
+                List<Order> found = Orders.ofCustomer(cluster.dsl(customer), customer);
+                sampled.put(customer, shard);
+                out.printf("  customer %4d -> %s%s: %d order(s), %s in total%n", customer, shard,
+                        customer == 42 ? " (pinned)" : "", found.size(),
+                        found.stream().map(Order::total).reduce(BigDecimal.ZERO, BigDecimal::add));
+            }
+
+            out.println();
+            out.println("shard  database  rows   pool (total/active/idle/waiting)");
+            Map<ShardId, Integer> rows = new LinkedHashMap<>();
+            for (Shard shard : cluster.shards()) {
+                int n = shard.dsl().fetchCount(Orders.ORDERS);
+                rows.put(shard.id(), n);
+                PoolStats p = cluster.poolStats(shard.database());
+                out.printf("%-6s %-9s %5d  %d/%d/%d/%d%n", shard.id(), shard.database(), n, p.total(), p.active(), p.idle(), p.waiting());
+            }
+            out.printf("total         %5d%n", rows.values().stream().mapToInt(Integer::intValue).sum());
+            out.printf("%nDone in %d ms.%n", (System.nanoTime() - started) / 1_000_000);
+            return new Report(customers, orders, rows, sampled);
+        }
+    }
+
+    private static String bundledShardsYaml() {
+        try (InputStream in = OrdersSample.class.getResourceAsStream("/shards.yml")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot clear " + dir, e);
+        }
+    }
+}

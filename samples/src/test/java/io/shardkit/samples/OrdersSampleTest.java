@@ -1,0 +1,48 @@
+package io.shardkit.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardkit.router.ShardId;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's "run it" command, as a test: the sample routes, reads back and reports what landed where. */
+class OrdersSampleTest {
+
+    @Test
+    void theSampleRoutesEveryOrderToItsCustomersShard(@TempDir Path dir) throws Exception {
+        Map<String, String> env = OrdersSample.h2Files(dir);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        OrdersSample.Report report = OrdersSample.run(env, new PrintStream(printed, true, StandardCharsets.UTF_8));
+
+        assertEquals(1000, report.customers());
+        assertEquals(report.orders(), report.rowsPerShard().values().stream().mapToInt(Integer::intValue).sum());
+        assertEquals(4, report.rowsPerShard().size());
+        report.rowsPerShard().forEach((shard, rows) -> assertTrue(rows > 300, shard + " holds only " + rows + " rows"));
+        assertEquals(ShardId.of("s3"), report.sampledCustomers().get(42L), "customer 42 is pinned to s3");
+
+        // Open the H2 files directly: each sampled customer's rows are on its shard's file and on no other.
+        for (var e : report.sampledCustomers().entrySet()) {
+            for (int i = 0; i < 4; i++) {
+                try (Connection c = DriverManager.getConnection(env.get("SHARD" + i + "_URL"), "sa", "sample");
+                     ResultSet rs = c.createStatement().executeQuery("select count(*) from orders where customer_id = " + e.getKey())) {
+                    rs.next();
+                    boolean home = e.getValue().value().equals("s" + i);
+                    assertEquals(home, rs.getInt(1) > 0, "customer " + e.getKey() + " on s" + i);
+                }
+            }
+        }
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(output.contains("customer   42 -> s3 (pinned)"), output);
+        assertTrue(output.contains("Routed " + String.format("%,d", report.orders()) + " orders"), output);
+    }
+}
