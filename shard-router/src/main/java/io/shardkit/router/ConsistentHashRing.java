@@ -23,6 +23,9 @@ public final class ConsistentHashRing extends HashingStrategy {
      */
     public static final int DEFAULT_VIRTUAL_NODES = 1024;
 
+    /** More points than this buy no balance and cost memory (16 bytes each); 2^22 is 64 MiB of ring. */
+    public static final int MAX_POINTS = 1 << 22;
+
     private final int virtualNodes;
     private final long[] points;       // sorted, signed order
     private final ShardId[] owners;    // owners[i] owns points[i]
@@ -36,15 +39,22 @@ public final class ConsistentHashRing extends HashingStrategy {
                     "virtualNodes must be positive: " + virtualNodes + " — try " + DEFAULT_VIRTUAL_NODES);
         }
         this.virtualNodes = virtualNodes;
-        int total = 0;
+        long weightSum = 0;
         for (ShardId s : shards) {
             int w = weights.getOrDefault(s, 1);
             if (w <= 0) {
                 throw new ShardException(ShardException.Code.CONFIG,
                         "weight of shard " + s + " must be positive: " + w);
             }
-            total = Math.addExact(total, Math.multiplyExact(w, virtualNodes));
+            weightSum += w;
         }
+        long pointCount = weightSum * virtualNodes;
+        if (pointCount > MAX_POINTS) {
+            throw new ShardException(ShardException.Code.CONFIG, "the ring would hold " + pointCount + " points (total weight "
+                    + weightSum + " × " + virtualNodes + " virtual nodes), more than " + MAX_POINTS
+                    + " — lower virtualNodes or the weights");
+        }
+        int total = (int) pointCount;
         record Point(long position, ShardId owner) { }
         Point[] all = new Point[total];
         int n = 0;

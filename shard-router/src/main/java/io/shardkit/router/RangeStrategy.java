@@ -201,7 +201,7 @@ public final class RangeStrategy implements ShardStrategy {
 
     private ShardException wrongType(ShardKeyType given) {
         return new ShardException(ShardException.Code.KEY, "this range strategy routes " + keyType.configName()
-                + " keys and cannot route a " + given.configName() + " key — pass a " + keyType.configName() + " key");
+                + " keys and cannot route " + given.withArticle() + " key — pass " + keyType.withArticle() + " key");
     }
 
     private void checkType(Range r, Bound b) {

@@ -48,4 +48,9 @@ public enum ShardKeyType {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** "a long", "an instant": for messages. */
+    public String withArticle() {
+        return (this == INSTANT ? "an " : "a ") + configName();
+    }
+
 }

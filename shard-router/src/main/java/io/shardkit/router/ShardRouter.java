@@ -75,7 +75,7 @@ public final class ShardRouter {
 
     private ShardException wrongType(ShardKeyType given) {
         return new ShardException(ShardException.Code.KEY, "this cluster's shard keys are " + keyType.configName()
-                + " (keyType in shards.yml) and a " + given.configName() + " key was given — pass a "
-                + keyType.configName() + " key");
+                + " (keyType in shards.yml) and " + given.withArticle() + " key was given — pass "
+                + keyType.withArticle() + " key");
     }
 }

@@ -258,12 +258,17 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
             for (ShardConfig sc : config.shards()) {
                 if (sc.weight() != null) weights.put(ShardId.of(sc.id()), sc.weight());
             }
-            return switch (type) {
-                case "modulo" -> new ModuloStrategy(hash, shards);
-                case "jump" -> new JumpHashStrategy(hash, shards);
-                default -> new ConsistentHashRing(hash, shards, weights,
-                        s.virtualNodes() == null ? ConsistentHashRing.DEFAULT_VIRTUAL_NODES : s.virtualNodes());
-            };
+            try {
+                return switch (type) {
+                    case "modulo" -> new ModuloStrategy(hash, shards);
+                    case "jump" -> new JumpHashStrategy(hash, shards);
+                    default -> new ConsistentHashRing(hash, shards, weights,
+                            s.virtualNodes() == null ? ConsistentHashRing.DEFAULT_VIRTUAL_NODES : s.virtualNodes());
+                };
+            } catch (ShardException e) {
+                problems.add("strategy: " + e.getMessage());
+                return null;
+            }
         }
 
         private ShardStrategy range(StrategyConfig s, ShardKeyType keyType) {
@@ -315,7 +320,7 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
 
         private RangeStrategy.Bound bound(String p, String text, ShardKeyType keyType) {
             if (text == null) {
-                problems.add(p + ": missing — give a " + keyType.configName() + " value, or 'unbounded' to open the end");
+                problems.add(p + ": missing — give " + keyType.withArticle() + " value, or 'unbounded' to open the end");
                 return null;
             }
             if (text.trim().equalsIgnoreCase("unbounded")) return RangeStrategy.Bound.UNBOUNDED;
@@ -323,7 +328,7 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
                 Object v = keyType.parseKey(text);
                 return RangeStrategy.Bound.of((Comparable<?>) v);
             } catch (IllegalArgumentException | DateTimeParseException e) {
-                problems.add(p + ": '" + text + "' is not a " + keyType.configName() + " value — write "
+                problems.add(p + ": '" + text + "' is not " + keyType.withArticle() + " value — write "
                         + example(keyType) + ", or 'unbounded'");
                 return null;
             }
@@ -350,7 +355,7 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
                 try {
                     parsed = keyType.parseKey(key);
                 } catch (RuntimeException e) {
-                    problems.add(p + ": '" + key + "' is not a " + keyType.configName() + " key (keyType) — write "
+                    problems.add(p + ": '" + key + "' is not " + keyType.withArticle() + " key (keyType) — write "
                             + example(keyType) + ", or change keyType");
                     return;
                 }
@@ -379,7 +384,7 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
         }
 
         private List<String> shardIds() {
-            return config.shards().stream().filter(Objects::nonNull).map(ShardConfig::id).toList();
+            return config.shards().stream().filter(Objects::nonNull).map(ShardConfig::id).distinct().toList();
         }
     }
 }
