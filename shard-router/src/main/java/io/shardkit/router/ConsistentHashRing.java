@@ -12,7 +12,8 @@ import java.util.Map;
  * shard ids — never on their order. A token belongs to the first point at or after it, wrapping at the top.
  *
  * <p>Lookup is a binary search over a sorted {@code long[]}, narrowed first by a table indexed with the
- * token's top bits so that it touches one or two cache lines instead of a dozen.
+ * token's top bits so that it touches one or two cache lines instead of a dozen. Each point is stored next to
+ * its owner's index, so the owner comes with the point's cache line.
  */
 public final class ConsistentHashRing extends HashingStrategy {
 
@@ -27,8 +28,8 @@ public final class ConsistentHashRing extends HashingStrategy {
     public static final int MAX_POINTS = 1 << 22;
 
     private final int virtualNodes;
-    private final long[] points;       // sorted, signed order
-    private final ShardId[] owners;    // owners[i] owns points[i]
+    private final long[] ring;         // point i at [2i] (sorted, signed order), its owner's index at [2i + 1]
+    private final int pointCount;
     private final int[] bucketStart;   // first point index of each top-bits bucket, plus a sentinel
     private final int bucketShift;
 
@@ -48,13 +49,13 @@ public final class ConsistentHashRing extends HashingStrategy {
             }
             weightSum += w;
         }
-        long pointCount = weightSum * virtualNodes;
-        if (pointCount > MAX_POINTS) {
-            throw new ShardException(ShardException.Code.CONFIG, "the ring would hold " + pointCount + " points (total weight "
+        long requested = weightSum * virtualNodes;
+        if (requested > MAX_POINTS) {
+            throw new ShardException(ShardException.Code.CONFIG, "the ring would hold " + requested + " points (total weight "
                     + weightSum + " × " + virtualNodes + " virtual nodes), more than " + MAX_POINTS
                     + " — lower virtualNodes or the weights");
         }
-        int total = (int) pointCount;
+        int total = (int) requested;
         record Point(long position, ShardId owner) { }
         Point[] all = new Point[total];
         int n = 0;
@@ -66,18 +67,21 @@ public final class ConsistentHashRing extends HashingStrategy {
         }
         // Ties (astronomically rare) are broken by shard id, so the ring never depends on declaration order.
         Arrays.sort(all, Comparator.comparingLong(Point::position).thenComparing(Point::owner));
-        points = new long[total];
-        owners = new ShardId[total];
+        Map<ShardId, Integer> index = new java.util.HashMap<>();
+        for (int i = 0; i < this.shards.length; i++) index.put(this.shards[i], i);
+        ring = new long[2 * total];
+        pointCount = total;
         for (int i = 0; i < total; i++) {
-            points[i] = all[i].position();
-            owners[i] = all[i].owner();
+            ring[2 * i] = all[i].position();
+            ring[2 * i + 1] = index.get(all[i].owner());
         }
-        int bits = Math.max(1, 32 - Integer.numberOfLeadingZeros(total)); // about one point per bucket
+        // One to two points per bucket: the table stays small enough to live in the L1/L2 cache.
+        int bits = Math.max(1, 31 - Integer.numberOfLeadingZeros(total));
         bucketShift = 64 - bits;
         bucketStart = new int[(1 << bits) + 1];
         int p = 0;
         for (int b = 0; b < (1 << bits); b++) {
-            while (p < total && bucket(points[p]) < b) p++;
+            while (p < total && bucket(ring[2 * p]) < b) p++;
             bucketStart[b] = p;
         }
         bucketStart[1 << bits] = total;
@@ -96,10 +100,10 @@ public final class ConsistentHashRing extends HashingStrategy {
         int hi = bucketStart[b + 1]; // search [lo, hi) for the first point >= t
         while (lo < hi) {
             int mid = (lo + hi) >>> 1;
-            if (points[mid] < t) lo = mid + 1;
+            if (ring[2 * mid] < t) lo = mid + 1;
             else hi = mid;
         }
-        return owners[lo == points.length ? 0 : lo];
+        return shards[(int) ring[2 * (lo == pointCount ? 0 : lo) + 1]];
     }
 
     public int virtualNodes() {
@@ -108,7 +112,7 @@ public final class ConsistentHashRing extends HashingStrategy {
 
     /** How many points the ring holds in all. */
     public int pointCount() {
-        return points.length;
+        return pointCount;
     }
 
     @Override

@@ -1,7 +1,6 @@
 package io.shardkit.router;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -9,14 +8,17 @@ import java.util.TreeMap;
 
 /**
  * Explicit key → shard pins consulted before the strategy, e.g. a large tenant on a shard of its own.
- * {@code long} pins live in a sorted primitive array so that a pinned-or-not lookup allocates nothing.
+ * {@code long} pins live in an open-addressing table of primitives, so that the pinned-or-not check every
+ * {@code long} key pays is one or two probes and allocates nothing, however many pins there are.
  */
 public final class DirectoryPins {
 
     private static final DirectoryPins NONE = new DirectoryPins(Map.of());
 
-    private final long[] longKeys;
-    private final ShardId[] longShards;
+    private final long[] slotKeys;      // power-of-two table, at most half full; a slot is empty when its shard is null
+    private final ShardId[] slotShards;
+    private final int slotMask;
+    private final int longCount;
     private final Map<Object, ShardId> others; // String, UUID, Instant, and byte[] wrapped in a ByteBuffer
     private final int size;
 
@@ -37,10 +39,19 @@ public final class DirectoryPins {
                         + earlier + "' and '" + shard + "' — keep one pin for it");
             }
         });
-        longKeys = longs.keySet().stream().mapToLong(Long::longValue).toArray();
-        longShards = longs.values().toArray(ShardId[]::new);
+        int capacity = Integer.highestOneBit(Math.max(1, longs.size()) * 2) * 2;
+        slotKeys = new long[longs.isEmpty() ? 0 : capacity];
+        slotShards = new ShardId[slotKeys.length];
+        slotMask = slotKeys.length - 1;
+        longs.forEach((key, shard) -> {
+            int i = slot(key);
+            while (slotShards[i] != null) i = (i + 1) & slotMask;
+            slotKeys[i] = key;
+            slotShards[i] = shard;
+        });
+        longCount = longs.size();
         others = Map.copyOf(rest);
-        size = longKeys.length + others.size();
+        size = longCount + others.size();
     }
 
     private static String describe(Object key) {
@@ -59,9 +70,16 @@ public final class DirectoryPins {
 
     /** The pinned shard of a {@code long} key, or null when it is not pinned. */
     public ShardId pinned(long key) {
-        if (longKeys.length == 0) return null;
-        int i = Arrays.binarySearch(longKeys, key);
-        return i >= 0 ? longShards[i] : null;
+        if (longCount == 0) return null;
+        for (int i = slot(key); ; i = (i + 1) & slotMask) {
+            ShardId shard = slotShards[i];
+            if (shard == null || slotKeys[i] == key) return shard;
+        }
+    }
+
+    private int slot(long key) {
+        long h = key * 0x9E3779B97F4A7C15L; // Fibonacci hashing: the top bits are well mixed
+        return (int) (h >>> 40) & slotMask;
     }
 
     /** The pinned shard of a checked, non-null key, or null when it is not pinned. */
@@ -82,7 +100,7 @@ public final class DirectoryPins {
     /** Every shard some key is pinned to. */
     public java.util.Set<ShardId> targets() {
         java.util.Set<ShardId> all = new java.util.HashSet<>(others.values());
-        all.addAll(Arrays.asList(longShards));
+        for (ShardId shard : slotShards) if (shard != null) all.add(shard);
         return all;
     }
 }

@@ -66,6 +66,28 @@ class DirectoryPinsTest {
     }
 
     @Test
+    void manyLongPinsAreFoundExactlyAndNothingElseIsPinned() {
+        // The open-addressing table must find every pin among thousands (collisions, wrap-around) and no other key.
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        List<ShardId> targets = List.of(ShardId.of("a"), ShardId.of("b"), ShardId.of("c"));
+        Map<Long, ShardId> expected = new HashMap<>();
+        for (int i = 0; i < 5000; i++) {
+            long key = i % 2 == 0 ? random.nextLong() : i * 1024L; // random and strided keys
+            expected.put(key, targets.get(i % 3));
+        }
+        expected.put(Long.MIN_VALUE, targets.get(0));
+        expected.put(0L, targets.get(1));
+        DirectoryPins pins = DirectoryPins.of(expected);
+        assertEquals(expected.size(), pins.size());
+        expected.forEach((key, shard) -> assertSame(shard, pins.pinned(key.longValue()), "key " + key));
+        for (int i = 0; i < 100_000; i++) {
+            long key = random.nextLong();
+            assertEquals(expected.get(key), pins.pinned(key), "key " + key);
+        }
+        assertEquals(Set.copyOf(targets), pins.targets());
+    }
+
+    @Test
     void longPinsWinOverTheStrategy() {
         ShardRouter router = ShardRouter.of(STRATEGY, pins(42L, PINNED, -7L, OTHER, Long.MIN_VALUE, OTHER), ShardKeyType.LONG);
         assertEquals(PINNED, router.shardFor(42L));

@@ -47,6 +47,25 @@ class KeyHashTest {
     }
 
     @Test
+    void murmur3AsciiFastPathAndItsFallbackEqualGuava() {
+        // Pure ASCII of every length up to 100, then ASCII runs broken by one non-ASCII char at every position:
+        // the fast path must hand over to the general one at any block boundary without changing the result.
+        for (int len = 0; len <= 100; len++) {
+            StringBuilder ascii = new StringBuilder();
+            for (int i = 0; i < len; i++) ascii.append((char) random.nextInt(0, 0x80));
+            String s = ascii.toString();
+            assertEquals(GUAVA.hashString(s, StandardCharsets.UTF_8).asLong(), KeyHash.MURMUR3.hashString(s), "ascii length " + len);
+            for (int at = 0; at < len; at++) {
+                for (char odd : new char[] {'\u00e9', '\u65e5', '\ud83d', (char) 0x80}) {
+                    String mixed = s.substring(0, at) + odd + s.substring(at + 1);
+                    assertEquals(GUAVA.hashString(mixed, StandardCharsets.UTF_8).asLong(), KeyHash.MURMUR3.hashString(mixed),
+                            () -> "non-ASCII at " + escape(mixed));
+                }
+            }
+        }
+    }
+
+    @Test
     void murmur3OfUuidIsTheHashOfItsSixteenBigEndianBytes() {
         for (int i = 0; i < 10_000; i++) {
             UUID u = new UUID(random.nextLong(), random.nextLong());

@@ -63,14 +63,62 @@ public final class Murmur3 {
 
     /** Hashes the UTF-8 encoding of {@code s} as {@code String.getBytes(UTF_8)} would produce it. */
     public static long hashUtf8(CharSequence s) {
+        // Fast path while the text is ASCII (one byte per char): whole 16-byte blocks, then the tail.
+        int n = s.length();
         long h1 = 0;
         long h2 = 0;
+        int i = 0;
+        for (; i + 16 <= n; i += 16) {
+            long k1 = ascii8(s, i);
+            long k2 = ascii8(s, i + 8);
+            if ((k1 | k2) < 0) {
+                return hashUtf8From(s, i, h1, h2);
+            }
+            h1 ^= mixK1(k1);
+            h1 = Long.rotateLeft(h1, 27) + h2;
+            h1 = h1 * 5 + 0x52dce729;
+            h2 ^= mixK2(k2);
+            h2 = Long.rotateLeft(h2, 31) + h1;
+            h2 = h2 * 5 + 0x38495ab5;
+        }
+        long k1 = 0;
+        long k2 = 0;
+        int seen = 0;
+        for (int j = i; j < n; j++) {
+            int c = s.charAt(j);
+            seen |= c;
+            int fill = j - i;
+            if (fill < 8) k1 |= (long) c << (fill << 3);
+            else k2 |= (long) c << ((fill - 8) << 3);
+        }
+        if (seen >= 0x80) {
+            return hashUtf8From(s, i, h1, h2);
+        }
+        h1 ^= mixK1(k1);
+        h2 ^= mixK2(k2);
+        return finish(h1, h2, n);
+    }
+
+    /** Eight ASCII chars as eight little-endian bytes, or -1 when any of them is not ASCII. */
+    private static long ascii8(CharSequence s, int from) {
+        long v = 0;
+        int seen = 0;
+        for (int j = 0; j < 8; j++) {
+            int c = s.charAt(from + j);
+            seen |= c;
+            v |= (long) c << (j << 3);
+        }
+        return seen < 0x80 ? v : -1;
+    }
+
+    /** The general path, from {@code start} (a block boundary reached with {@code h1}, {@code h2}). */
+    private static long hashUtf8From(CharSequence s, int start, long h1, long h2) {
         long k1 = 0;
         long k2 = 0;
         int fill = 0;
-        long len = 0;
+        long len = start; // everything before start was ASCII: one byte per char
         int n = s.length();
-        for (int i = 0; i < n; ) {
+        for (int i = start; i < n; ) {
             long enc = Utf8.encode(s, i);
             i += Utf8.charsConsumed(enc);
             int count = Utf8.byteCount(enc);
