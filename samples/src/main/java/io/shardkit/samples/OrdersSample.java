@@ -52,14 +52,21 @@ public final class OrdersSample {
             else usage("unknown argument '" + arg + "'");
         }
         switch (engine) {
-            case "h2" -> run(h2Files(data), System.out);
+            case "h2" -> run("4 H2 file databases under " + relative(data), h2Files(data), System.out);
             case "postgres" -> {
                 try (EmbeddedShards pg = EmbeddedShards.start(Engine.POSTGRES, SHARDS)) {
-                    run(embedded(pg), System.out);
+                    run("4 databases on embedded PostgreSQL", embedded(pg), System.out);
                 }
             }
             default -> usage("unknown engine '" + engine + "'");
         }
+    }
+
+    /** The folder as the user would type it from the directory they ran the command in. */
+    private static Path relative(Path dir) {
+        Path here = Path.of("").toAbsolutePath();
+        Path absolute = dir.toAbsolutePath().normalize();
+        return absolute.startsWith(here) ? here.relativize(absolute) : absolute;
     }
 
     private static void usage(String problem) {
@@ -91,11 +98,12 @@ public final class OrdersSample {
         return env;
     }
 
-    public static Report run(Map<String, String> env, PrintStream out) {
+    public static Report run(String where, Map<String, String> env, PrintStream out) {
         long started = System.nanoTime();
         ClusterConfig config = ShardsYaml.parse(bundledShardsYaml(), env::get);
         try (ShardCluster cluster = ShardCluster.create(config)) {
-            out.println("Shardkit orders sample — " + cluster);
+            out.println("Shardkit orders sample on " + where);
+            out.println(cluster);
             for (Shard shard : cluster.shards()) {
                 Orders.createTable(shard.dsl());
             }
