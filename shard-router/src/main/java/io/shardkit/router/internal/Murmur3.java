@@ -24,14 +24,8 @@ public final class Murmur3 {
 
     /** Same as hashing the 16 bytes {@code hi} big-endian then {@code lo} big-endian (a UUID's RFC 4122 bytes). */
     public static long hashTwoLongsBigEndian(long hi, long lo) {
-        long h1 = 0;
-        long h2 = 0;
-        h1 ^= mixK1(Long.reverseBytes(hi));
-        h1 = Long.rotateLeft(h1, 27) + h2;
-        h1 = h1 * 5 + 0x52dce729;
-        h2 ^= mixK2(Long.reverseBytes(lo));
-        h2 = Long.rotateLeft(h2, 31) + h1;
-        h2 = h2 * 5 + 0x38495ab5;
+        long h1 = mixH1(0, 0, Long.reverseBytes(hi));
+        long h2 = mixH2(0, h1, Long.reverseBytes(lo));
         return finish(h1, h2, 16);
     }
 
@@ -41,12 +35,8 @@ public final class Murmur3 {
         int len = bytes.length;
         int blocks = len & ~15;
         for (int i = 0; i < blocks; i += 16) {
-            h1 ^= mixK1((long) LONG_LE.get(bytes, i));
-            h1 = Long.rotateLeft(h1, 27) + h2;
-            h1 = h1 * 5 + 0x52dce729;
-            h2 ^= mixK2((long) LONG_LE.get(bytes, i + 8));
-            h2 = Long.rotateLeft(h2, 31) + h1;
-            h2 = h2 * 5 + 0x38495ab5;
+            h1 = mixH1(h1, h2, (long) LONG_LE.get(bytes, i));
+            h2 = mixH2(h2, h1, (long) LONG_LE.get(bytes, i + 8));
         }
         long k1 = 0;
         long k2 = 0;
@@ -74,12 +64,8 @@ public final class Murmur3 {
             if ((k1 | k2) < 0) {
                 return hashUtf8From(s, i, h1, h2);
             }
-            h1 ^= mixK1(k1);
-            h1 = Long.rotateLeft(h1, 27) + h2;
-            h1 = h1 * 5 + 0x52dce729;
-            h2 ^= mixK2(k2);
-            h2 = Long.rotateLeft(h2, 31) + h1;
-            h2 = h2 * 5 + 0x38495ab5;
+            h1 = mixH1(h1, h2, k1);
+            h2 = mixH2(h2, h1, k2);
         }
         long k1 = 0;
         long k2 = 0;
@@ -127,12 +113,8 @@ public final class Murmur3 {
                 if (fill < 8) k1 |= v << (fill << 3);
                 else k2 |= v << ((fill - 8) << 3);
                 if (++fill == 16) {
-                    h1 ^= mixK1(k1);
-                    h1 = Long.rotateLeft(h1, 27) + h2;
-                    h1 = h1 * 5 + 0x52dce729;
-                    h2 ^= mixK2(k2);
-                    h2 = Long.rotateLeft(h2, 31) + h1;
-                    h2 = h2 * 5 + 0x38495ab5;
+                    h1 = mixH1(h1, h2, k1);
+                    h2 = mixH2(h2, h1, k2);
                     k1 = 0;
                     k2 = 0;
                     fill = 0;
@@ -143,6 +125,20 @@ public final class Murmur3 {
         h1 ^= mixK1(k1);
         h2 ^= mixK2(k2);
         return finish(h1, h2, len);
+    }
+
+    /** The first half of one 16-byte block's mixing: the new h1. */
+    private static long mixH1(long h1, long h2, long k1) {
+        h1 ^= mixK1(k1);
+        h1 = Long.rotateLeft(h1, 27) + h2;
+        return h1 * 5 + 0x52dce729;
+    }
+
+    /** The second half, given the new h1: the new h2. */
+    private static long mixH2(long h2, long h1, long k2) {
+        h2 ^= mixK2(k2);
+        h2 = Long.rotateLeft(h2, 31) + h1;
+        return h2 * 5 + 0x38495ab5;
     }
 
     private static long finish(long h1, long h2, long len) {
