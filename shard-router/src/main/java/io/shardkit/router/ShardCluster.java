@@ -1,8 +1,5 @@
 package io.shardkit.router;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
-import com.zaxxer.hikari.HikariPoolMXBean;
 import io.shardkit.router.config.ClusterConfig;
 import io.shardkit.router.config.ClusterConfig.DatabaseConfig;
 import io.shardkit.router.config.ClusterConfig.PoolConfig;
@@ -10,35 +7,30 @@ import io.shardkit.router.config.ClusterConfig.RangeConfig;
 import io.shardkit.router.config.ClusterConfig.ShardConfig;
 import io.shardkit.router.config.ClusterConfig.StrategyConfig;
 import io.shardkit.router.config.ClusterPlan;
-import io.shardkit.router.config.JdbcUrls;
 import io.shardkit.router.config.ShardsYaml;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
-import org.jooq.conf.MappedSchema;
-import org.jooq.conf.RenderMapping;
 import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
-import org.jooq.impl.DSL;
 import org.jooq.impl.DefaultConfiguration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Many databases used as one: routes a shard key to its logical shard, and the logical shard to a pool and a
- * jOOQ {@link DSLContext}. One HikariCP pool per physical database, shared by the logical shards on it; one
- * {@code DSLContext} per logical shard, derived from a single jOOQ {@link Configuration}, rendering the shard's
- * schema in place of unqualified names when the shard has one.
+ * jOOQ {@link DSLContext}. One HikariCP pool per physical database (and per replica), shared by the logical shards
+ * on it; one {@code DSLContext} per logical shard, derived from a single jOOQ {@link Configuration}, rendering the
+ * shard's schema in place of unqualified names when the shard has one.
  *
  * <p>Built from {@code shards.yml} ({@link #fromYaml}) or a {@link #builder()}; everything is validated before any
  * connection is opened. Thread-safe. {@link #reconfigure} swaps the whole topology atomically.
@@ -46,20 +38,14 @@ import org.slf4j.LoggerFactory;
 public final class ShardCluster implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ShardCluster.class);
 
-    /** Router, pools and shards of one configuration: swapped as a unit, never mutated. */
-    private record Topology(ShardRouter router, Map<String, Pool> pools, Map<ShardId, Shard> shards, List<Shard> ordered) {
-    }
-
-    private record Pool(String name, DatabaseConfig config, HikariDataSource dataSource) {
-    }
-
     private final Configuration jooq;
     private final AtomicReference<Topology> topology = new AtomicReference<>();
+    private final ShardedRepositories repositories = new ShardedRepositories(this);
     private volatile boolean closed;
 
     private ShardCluster(ClusterPlan plan, Configuration jooq) {
         this.jooq = jooq;
-        topology.set(build(plan, Map.of()));
+        topology.set(Topology.open(plan, jooq, null));
         LOG.info("Shardkit cluster started: {} logical shards on {} databases, {}", plan.placements().size(),
                 plan.databases().size(), plan.router());
     }
@@ -96,22 +82,21 @@ public final class ShardCluster implements AutoCloseable {
     // ---- routing ----------------------------------------------------------------------------------------------
 
     public ShardId shardFor(long key) {
-        return current().router().shardFor(key);
+        return current().router.shardFor(key);
     }
 
     public ShardId shardFor(Object key) {
-        return current().router().shardFor(key);
+        return current().router.shardFor(key);
     }
 
     /** The jOOQ context of the key's shard (primary). */
     public DSLContext dsl(long key) {
         Topology t = current();
-        return t.shards().get(t.router().shardFor(key)).dsl();
+        return t.nodes.get(t.router.shardFor(key)).shard.dsl();
     }
 
     public DSLContext dsl(Object key) {
-        Topology t = current();
-        return t.shards().get(t.router().shardFor(key)).dsl();
+        return node(key).shard.dsl();
     }
 
     /** The jOOQ context of a shard by id. */
@@ -119,51 +104,114 @@ public final class ShardCluster implements AutoCloseable {
         return shard(shard).dsl();
     }
 
-    /** Runs {@code work} in one local transaction on the key's shard: committed when it returns, rolled back when it throws. */
+    /**
+     * A context for reading the key's shard: a healthy replica within the lag bound (round-robin) when its database
+     * has one, else the primary. It may not see the caller's latest writes — use a {@link #session()} for that.
+     */
+    public DSLContext readDsl(Object key) {
+        ShardNode node = node(key);
+        return node.dsl(node.chooseReplica());
+    }
+
+    /**
+     * A context for reading the key's shard that sees everything {@code token} records: a replica only once it
+     * has replayed past the token's position for the shard, waiting up to {@code waitForReplica}, else the primary.
+     */
+    public DSLContext readDsl(Object key, ConsistencyToken token, Duration waitForReplica) {
+        Objects.requireNonNull(token, "token");
+        ShardNode node = node(key);
+        return node.dsl(node.chooseReplica(token.positionOf(node.shard.id()), waitForReplica));
+    }
+
+    /**
+     * Runs {@code work} in one local transaction on the key's shard: committed when it returns, rolled back when it
+     * throws. The transaction hands out repositories bound to it ({@link ShardTransaction#repository}).
+     */
     public <T> T inTransaction(Object key, ShardWork<T> work) {
+        return inTransactionOn(node(key), work);
+    }
+
+    <T> T inTransactionOn(ShardNode node, ShardWork<T> work) {
         Objects.requireNonNull(work, "work");
-        return dsl(key).transactionResult(cfg -> work.run(cfg.dsl()));
+        ShardId id = node.shard.id();
+        return node.shard.dsl().transactionResult(cfg -> work.run(new ShardTransaction(cfg, id, this)));
+    }
+
+    /** A caller's session with read-your-writes; see {@link ShardSession}. */
+    public ShardSession session() {
+        return new ShardSession(this, ConsistencyToken.NONE);
+    }
+
+    /** A session that also sees what {@code token} records, e.g. the writes of the previous request. */
+    public ShardSession session(ConsistencyToken token) {
+        return new ShardSession(this, Objects.requireNonNull(token, "token"));
+    }
+
+    // ---- repositories -----------------------------------------------------------------------------------------
+
+    /**
+     * A sharded repository: each call finds its {@link ShardKey} argument and runs on the implementation made by
+     * {@code factory} for that key's shard (one per shard, made once and reused; {@link ReadOnly} methods on one
+     * bound to a replica). The interface is checked now: a method without exactly one usable {@code @ShardKey}
+     * fails here, not at its first call. The factory is remembered for transactions and sessions.
+     */
+    public <R> R repository(Class<R> type, Function<? super DSLContext, ? extends R> factory) {
+        return repositories.register(type, factory);
+    }
+
+    <R> R transactionRepository(Class<R> type, ShardTransaction tx) {
+        return repositories.forTransaction(type, tx);
+    }
+
+    <R> R sessionRepository(Class<R> type, ShardSession session) {
+        return repositories.forSession(type, session);
     }
 
     public ShardRouter router() {
-        return current().router();
+        return current().router;
     }
 
     /** Every logical shard, in declaration order. */
     public List<Shard> shards() {
-        return current().ordered();
+        return current().ordered;
     }
 
     public Shard shard(ShardId id) {
-        Shard s = current().shards().get(Objects.requireNonNull(id, "id"));
-        if (s == null) {
-            throw new ShardException(ShardException.Code.KEY, "unknown shard '" + id + "' — shards: " + current().shards().keySet());
+        return node(Objects.requireNonNull(id, "id")).shard;
+    }
+
+    ShardNode node(Object key) {
+        Topology t = current();
+        return t.nodes.get(t.router.shardFor(key));
+    }
+
+    ShardNode node(ShardId id) {
+        Topology t = current();
+        ShardNode n = t.nodes.get(id);
+        if (n == null) {
+            throw new ShardException(ShardException.Code.KEY, "unknown shard '" + id + "' — shards: "
+                    + t.ordered.stream().map(Shard::id).toList());
         }
-        return s;
+        return n;
+    }
+
+    Topology topology() {
+        return current();
+    }
+
+    ReadPolicy readPolicy() {
+        return current().reads;
     }
 
     // ---- pools ------------------------------------------------------------------------------------------------
 
-    /** Pool statistics of every physical database, in declaration order. */
+    /** Pool statistics of every physical database (primaries), in declaration order. */
     public List<PoolStats> poolStats() {
-        return current().pools().values().stream().map(ShardCluster::stats).toList();
+        return current().poolStats();
     }
 
     public PoolStats poolStats(String database) {
-        Pool p = current().pools().get(database);
-        if (p == null) {
-            throw new ShardException(ShardException.Code.KEY, "unknown database '" + database + "' — databases: "
-                    + current().pools().keySet());
-        }
-        return stats(p);
-    }
-
-    private static PoolStats stats(Pool p) {
-        HikariPoolMXBean mx = p.dataSource().getHikariPoolMXBean();
-        int max = p.dataSource().getMaximumPoolSize();
-        if (mx == null) return new PoolStats(p.name(), 0, 0, 0, 0, max);
-        return new PoolStats(p.name(), mx.getTotalConnections(), mx.getActiveConnections(), mx.getIdleConnections(),
-                mx.getThreadsAwaitingConnection(), max);
+        return current().poolStats(database);
     }
 
     // ---- topology ---------------------------------------------------------------------------------------------
@@ -177,74 +225,11 @@ public final class ShardCluster implements AutoCloseable {
         ensureOpen();
         ClusterPlan plan = ClusterPlan.compile(config);
         Topology old = current();
-        Topology next = build(plan, old.pools());
+        Topology next = Topology.open(plan, jooq, old);
         topology.set(next);
-        old.pools().forEach((name, pool) -> {
-            if (next.pools().get(name) != pool) pool.dataSource().close();
-        });
+        old.closeUnusedBy(next);
         LOG.info("Shardkit cluster reconfigured: {} logical shards on {} databases, {}", plan.placements().size(),
                 plan.databases().size(), plan.router());
-    }
-
-    private Topology build(ClusterPlan plan, Map<String, Pool> reusable) {
-        Map<String, Pool> pools = new LinkedHashMap<>();
-        try {
-            for (ClusterPlan.Database db : plan.databases().values()) {
-                Pool old = reusable.get(db.name());
-                pools.put(db.name(), old != null && old.config().equals(db.config()) ? old : open(db));
-            }
-        } catch (RuntimeException e) {
-            pools.forEach((name, pool) -> {
-                if (reusable.get(name) != pool) pool.dataSource().close();
-            });
-            throw e;
-        }
-        Map<ShardId, Shard> shards = new HashMap<>();
-        List<Shard> ordered = new ArrayList<>();
-        for (ClusterPlan.Placement p : plan.placements()) {
-            ClusterPlan.Database db = plan.databases().get(p.database());
-            HikariDataSource ds = pools.get(p.database()).dataSource();
-            Configuration cfg = jooq.derive(ds).derive(db.dialect()).derive(settingsFor(p.schema()));
-            Shard shard = new Shard(p.shard(), p.database(), Optional.ofNullable(p.schema()), db.dialect(), DSL.using(cfg), ds);
-            shards.put(p.shard(), shard);
-            ordered.add(shard);
-        }
-        return new Topology(plan.router(), java.util.Collections.unmodifiableMap(pools), Map.copyOf(shards), List.copyOf(ordered));
-    }
-
-    private Settings settingsFor(String schema) {
-        Settings s = (Settings) jooq.settings().clone();
-        if (schema != null) {
-            // Unqualified tables (input "") render into the shard's schema.
-            s.setRenderMapping(new RenderMapping().withSchemata(new MappedSchema().withInput("").withOutput(schema)));
-        }
-        return s;
-    }
-
-    private static Pool open(ClusterPlan.Database db) {
-        DatabaseConfig c = db.config();
-        HikariConfig hc = new HikariConfig();
-        hc.setPoolName("shardkit-" + db.name());
-        hc.setJdbcUrl(c.url());
-        if (c.username() != null) hc.setUsername(c.username());
-        if (c.password() != null) hc.setPassword(c.password());
-        PoolConfig p = c.pool();
-        if (p != null) {
-            if (p.maximumPoolSize() != null) hc.setMaximumPoolSize(p.maximumPoolSize());
-            if (p.minimumIdle() != null) hc.setMinimumIdle(p.minimumIdle());
-            if (p.connectionTimeoutMs() != null) hc.setConnectionTimeout(p.connectionTimeoutMs());
-            if (p.idleTimeoutMs() != null) hc.setIdleTimeout(p.idleTimeoutMs());
-            if (p.maxLifetimeMs() != null) hc.setMaxLifetime(p.maxLifetimeMs());
-        }
-        try {
-            return new Pool(db.name(), c, new HikariDataSource(hc));
-        } catch (RuntimeException e) {
-            Throwable root = e;
-            while (root.getCause() != null) root = root.getCause();
-            throw new ShardException(ShardException.Code.DATABASE, "[database " + db.name() + "] cannot connect to "
-                    + JdbcUrls.redact(c.url()) + " as " + c.username() + ": " + root.getMessage()
-                    + " — check the url, username and password, and that the server is running", e);
-        }
     }
 
     private Topology current() {
@@ -263,13 +248,13 @@ public final class ShardCluster implements AutoCloseable {
     public synchronized void close() {
         if (closed) return;
         closed = true;
-        topology.get().pools().values().forEach(p -> p.dataSource().close());
+        topology.get().closeUnusedBy(null);
     }
 
     @Override
     public String toString() {
         Topology t = topology.get();
-        return "ShardCluster[" + t.ordered().size() + " shards on " + t.pools().size() + " databases, " + t.router() + "]";
+        return "ShardCluster[" + t.ordered.size() + " shards on " + t.databaseCount() + " databases, " + t.router + "]";
     }
 
     /** Assembles a {@link ClusterConfig} in code; {@link #build()} validates it exactly as {@code shards.yml} is. */

@@ -1,9 +1,10 @@
 package io.shardkit.router;
 
-import org.jooq.DSLContext;
-
-/** Work on one shard, given the shard's {@link DSLContext} (inside a transaction when run by {@code inTransaction}). */
+/**
+ * Work in one local transaction on one shard. The {@link ShardTransaction} is a jOOQ {@code DSLContext} bound to
+ * the transaction, so {@code tx -> tx.insertInto(...)} reads as with plain jOOQ.
+ */
 @FunctionalInterface
 public interface ShardWork<T> {
-    T run(DSLContext dsl) throws Exception;
+    T run(ShardTransaction tx) throws Exception;
 }

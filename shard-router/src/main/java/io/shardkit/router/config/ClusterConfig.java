@@ -14,6 +14,7 @@ import java.util.Map;
  * @param strategy  how keys map to logical shards
  * @param keyType   the type of every shard key (long, string, uuid, bytes, instant); required for pins and ranges
  * @param pins      key → shard overrides consulted before the strategy
+ * @param reads     how reads use replicas; null for the defaults
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClusterConfig(
@@ -21,7 +22,14 @@ public record ClusterConfig(
         List<ShardConfig> shards,
         StrategyConfig strategy,
         String keyType,
-        Map<String, String> pins) {
+        Map<String, String> pins,
+        ReadsConfig reads) {
+
+    /** The same cluster without {@code reads} settings (replica defaults). */
+    public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
+                         String keyType, Map<String, String> pins) {
+        this(databases, shards, strategy, keyType, pins, null);
+    }
 
     public ClusterConfig {
         databases = databases == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(databases));
@@ -29,14 +37,51 @@ public record ClusterConfig(
         pins = pins == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pins));
     }
 
-    /** A physical database: one HikariCP pool. {@code toString()} never shows the password. */
+    /**
+     * A physical database: one HikariCP pool, plus one per read replica. {@code toString()} never shows a password.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DatabaseConfig(String url, String username, String password, String dialect, PoolConfig pool) {
+    public record DatabaseConfig(String url, String username, String password, String dialect, PoolConfig pool,
+                                 List<ReplicaConfig> replicas) {
+        public DatabaseConfig {
+            replicas = replicas == null ? List.of() : List.copyOf(replicas);
+        }
+
+        /** A database without replicas. */
+        public DatabaseConfig(String url, String username, String password, String dialect, PoolConfig pool) {
+            this(url, username, password, dialect, pool, null);
+        }
+
         @Override
         public String toString() {
             return "DatabaseConfig[url=" + JdbcUrls.redact(url) + ", username=" + username
-                    + ", password=" + (password == null ? "none" : "*****") + ", dialect=" + dialect + ", pool=" + pool + "]";
+                    + ", password=" + (password == null ? "none" : "*****") + ", dialect=" + dialect + ", pool=" + pool
+                    + ", replicas=" + replicas + "]";
         }
+    }
+
+    /** A read replica of a database; same dialect as its primary. {@code toString()} never shows the password. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ReplicaConfig(String url, String username, String password, PoolConfig pool) {
+        @Override
+        public String toString() {
+            return "ReplicaConfig[url=" + JdbcUrls.redact(url) + ", username=" + username
+                    + ", password=" + (password == null ? "none" : "*****") + ", pool=" + pool + "]";
+        }
+    }
+
+    /**
+     * How reads use replicas; null fields take the defaults.
+     *
+     * @param maxReplicaLagMs           a replica further behind than this is skipped (default 1000)
+     * @param lagCheckIntervalMs        how long a measured lag is trusted before it is measured again (default 250)
+     * @param retryFailedReplicaAfterMs how long a replica that failed is left alone (default 5000)
+     * @param stickyAfterWriteMs        after a write in a session, that session's reads of the shard go to the
+     *                                  primary for this long (default 0: rely on consistency tokens)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ReadsConfig(Long maxReplicaLagMs, Long lagCheckIntervalMs, Long retryFailedReplicaAfterMs,
+                              Long stickyAfterWriteMs) {
     }
 
     /** Pool settings passed to HikariCP; null means HikariCP's default. */

@@ -6,6 +6,7 @@ import io.shardkit.router.JumpHashStrategy;
 import io.shardkit.router.KeyHash;
 import io.shardkit.router.ModuloStrategy;
 import io.shardkit.router.RangeStrategy;
+import io.shardkit.router.ReadPolicy;
 import io.shardkit.router.ShardException;
 import io.shardkit.router.ShardId;
 import io.shardkit.router.ShardKeyType;
@@ -32,7 +33,7 @@ import org.jooq.SQLDialect;
  * connects to a database here.
  */
 public record ClusterPlan(ShardRouter router, Map<String, Database> databases, List<Placement> placements,
-                          List<String> warnings) {
+                          ReadPolicy reads, List<String> warnings) {
 
     /** A physical database with its inferred (or declared) dialect. */
     public record Database(String name, DatabaseConfig config, SQLDialect dialect) {
@@ -71,6 +72,7 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
             ShardKeyType keyType = keyType();
             ShardStrategy strategy = strategy(new ArrayList<>(placements.keySet()), keyType);
             DirectoryPins pins = pins(placements, keyType);
+            ReadPolicy reads = reads();
             for (String db : databases.keySet()) {
                 if (placements.values().stream().noneMatch(p -> p.database().equals(db))) {
                     warnings.add("databases." + db + ": no shard uses this database — remove it or place a shard on it");
@@ -80,7 +82,7 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
                 throw new ShardConfigException(problems, warnings);
             }
             ShardRouter router = ShardRouter.of(strategy, pins, keyType);
-            return new ClusterPlan(router, databases, List.copyOf(placements.values()), warnings);
+            return new ClusterPlan(router, databases, List.copyOf(placements.values()), reads, warnings);
         }
 
         private Map<String, Database> databases() {
@@ -100,6 +102,7 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
                 }
                 SQLDialect dialect = dialect(p, db);
                 pool(p + ".pool", db.pool());
+                replicas(p, db, dialect);
                 if (dialect != null) out.put(name, new Database(name, db, dialect));
             });
             return out;
@@ -126,6 +129,47 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
             problems.add(p + ".url: cannot infer the dialect from '" + JdbcUrls.redact(db.url())
                     + "' — use a jdbc:postgresql:, jdbc:mysql:, jdbc:mariadb: or jdbc:h2: URL, or set dialect");
             return null;
+        }
+
+        private void replicas(String p, DatabaseConfig db, SQLDialect dialect) {
+            for (int i = 0; i < db.replicas().size(); i++) {
+                ClusterConfig.ReplicaConfig r = db.replicas().get(i);
+                String rp = p + ".replicas[" + i + "]";
+                if (r == null || r.url() == null || r.url().isBlank()) {
+                    problems.add(rp + ".url: missing — set the replica's JDBC URL");
+                    continue;
+                }
+                pool(rp + ".pool", r.pool());
+                SQLDialect replicaDialect = dialect(rp, new DatabaseConfig(r.url(), null, null, db.dialect(), null));
+                if (dialect != null && replicaDialect != null && replicaDialect != dialect) {
+                    problems.add(rp + ".url: a " + replicaDialect + " replica of a " + dialect
+                            + " database — a replica must run the same database as its primary");
+                }
+                if (r.url().equals(db.url())) {
+                    problems.add(rp + ".url: the same URL as the primary — reads would not be offloaded; remove the replica");
+                }
+            }
+        }
+
+        private ReadPolicy reads() {
+            ClusterConfig.ReadsConfig r = config.reads();
+            if (r == null) return ReadPolicy.DEFAULT;
+            ReadPolicy d = ReadPolicy.DEFAULT;
+            return new ReadPolicy(
+                    millis("reads.maxReplicaLagMs", r.maxReplicaLagMs(), d.maxReplicaLag()),
+                    millis("reads.lagCheckIntervalMs", r.lagCheckIntervalMs(), d.lagCheckInterval()),
+                    millis("reads.retryFailedReplicaAfterMs", r.retryFailedReplicaAfterMs(), d.retryFailedReplicaAfter()),
+                    millis("reads.stickyAfterWriteMs", r.stickyAfterWriteMs(), d.stickyAfterWrite()));
+        }
+
+        private java.time.Duration millis(String p, Long value, java.time.Duration fallback) {
+            if (value == null) return fallback;
+            if (value < 0) {
+                problems.add(p + ": must not be negative, was " + value + " — omit it for the default of "
+                        + fallback.toMillis() + " ms");
+                return fallback;
+            }
+            return java.time.Duration.ofMillis(value);
         }
 
         private void pool(String p, PoolConfig pool) {

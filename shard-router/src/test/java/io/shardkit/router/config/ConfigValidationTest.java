@@ -559,12 +559,12 @@ class ConfigValidationTest {
     @Test
     void unknownYamlPropertyNamesItAndTheKnownOnes() {
         assertProblems(TWO_DATABASES + TWO_SHARDS + MODULO + "pinns: { a: s0 }\n",
-                "pinns: unknown property 'pinns' — known here: [databases, keyType, pins, shards, strategy]");
+                "pinns: unknown property 'pinns' — known here: [databases, keyType, pins, reads, shards, strategy]");
         assertProblems("""
                 databases:
                   db0: { url: "jdbc:h2:mem:a", passwd: x }
                 """ + TWO_SHARDS + MODULO,
-                "databases.db0.passwd: unknown property 'passwd' — known here: [dialect, password, pool, url, username]");
+                "databases.db0.passwd: unknown property 'passwd' — known here: [dialect, password, pool, replicas, url, username]");
         assertProblems(TWO_DATABASES + TWO_SHARDS + "strategy: { type: consistent-hash, vnodes: 64 }\n",
                 "strategy.vnodes: unknown property 'vnodes' — known here: [hash, ranges, type, virtualNodes]");
     }

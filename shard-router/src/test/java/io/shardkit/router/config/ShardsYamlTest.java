@@ -211,12 +211,12 @@ class ShardsYamlTest {
                   db1: { url: "jdbc:h2:mem:b", username: sa, password: "${DB_PASSWORD}" }
                   db2: { url: "jdbc:postgresql://sa:%s@host/app" }
                 """.formatted(SENTINEL, SENTINEL), Map.of("DB_PASSWORD", SENTINEL)::get);
-        assertEquals("DatabaseConfig[url=jdbc:h2:mem:a, username=sa, password=*****, dialect=null, pool=null]",
+        assertEquals("DatabaseConfig[url=jdbc:h2:mem:a, username=sa, password=*****, dialect=null, pool=null, replicas=[]]",
                 config.databases().get("db0").toString());
         assertEquals(config.databases().get("db0").toString().replace("mem:a", "mem:b"),
                 config.databases().get("db1").toString());
         assertEquals("DatabaseConfig[url=jdbc:postgresql://sa:*****@host/app, username=null, password=none, dialect=null, "
-                + "pool=null]", config.databases().get("db2").toString());
+                + "pool=null, replicas=[]]", config.databases().get("db2").toString());
         assertFalse(config.toString().contains(SENTINEL), config.toString());
         assertTrue(config.toString().contains("password=*****"), config.toString());
     }
