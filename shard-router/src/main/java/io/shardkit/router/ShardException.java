@@ -12,12 +12,17 @@ public class ShardException extends RuntimeException {
     public enum Code {
         /** The cluster description is invalid; nothing was started. */
         CONFIG,
-        /** A shard key is null, of an unsupported type, or outside every range. */
+        /** A shard key is null, of an unsupported type, or outside every range; or a shard number is out of range. */
         KEY,
         /** A database could not be reached or failed a statement. */
         DATABASE,
         /** The cluster was used after {@link ShardCluster#close()}. */
-        CLOSED
+        CLOSED,
+        /**
+         * A {@link ShardIdGenerator} cannot issue an id now: the clock stepped back further or longer than it may
+         * wait, reads outside the ids' time range, or the waiting thread was interrupted. No id was issued.
+         */
+        CLOCK
     }
 
     private final Code code;

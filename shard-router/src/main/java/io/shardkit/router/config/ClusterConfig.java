@@ -96,8 +96,8 @@ public record ClusterConfig(
     }
 
     /**
-     * @param type         range, modulo, consistent-hash or jump
-     * @param hash         murmur3 (default) or fnv1a32; not for range
+     * @param type         range, modulo, consistent-hash, jump or embedded-id
+     * @param hash         murmur3 (default) or fnv1a32; not for range or embedded-id
      * @param virtualNodes points per unit of weight on the ring; consistent-hash only
      * @param ranges       the ranges; range only
      */

@@ -2,6 +2,7 @@ package io.shardkit.router.config;
 
 import io.shardkit.router.ConsistentHashRing;
 import io.shardkit.router.DirectoryPins;
+import io.shardkit.router.EmbeddedShardStrategy;
 import io.shardkit.router.JumpHashStrategy;
 import io.shardkit.router.KeyHash;
 import io.shardkit.router.ModuloStrategy;
@@ -43,7 +44,7 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
     public record Placement(ShardId shard, String database, String schema) {
     }
 
-    public static final List<String> STRATEGIES = List.of("range", "modulo", "consistent-hash", "jump");
+    public static final List<String> STRATEGIES = List.of("range", "modulo", "consistent-hash", "jump", "embedded-id");
 
     public ClusterPlan {
         databases = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(databases));
@@ -281,6 +282,9 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
             if (type.equals("range")) {
                 return range(s, keyType);
             }
+            if (type.equals("embedded-id")) {
+                return embedded(s, keyType, shards);
+            }
             if (s.virtualNodes() != null && s.virtualNodes() <= 0) {
                 problems.add("strategy.virtualNodes: must be positive, was " + s.virtualNodes()
                         + " — omit it for the default " + ConsistentHashRing.DEFAULT_VIRTUAL_NODES);
@@ -358,6 +362,24 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
                 return strategy;
             } catch (ShardException e) {
                 problems.add("strategy.ranges: " + e.getMessage());
+                return null;
+            }
+        }
+
+        private ShardStrategy embedded(StrategyConfig s, ShardKeyType keyType, List<ShardId> shards) {
+            if (s.hash() != null) {
+                problems.add("strategy.hash: the embedded-id strategy reads the shard number inside each id and takes"
+                        + " no hash — remove it");
+            }
+            if (keyType != null && keyType != ShardKeyType.LONG) {
+                problems.add("keyType: the embedded-id strategy routes long ids, not " + keyType.configName()
+                        + " keys — set keyType: long or remove it");
+            }
+            if (shards.isEmpty() || !problems.isEmpty()) return null;
+            try {
+                return new EmbeddedShardStrategy(shards);
+            } catch (ShardException e) { // more shards than 13 bits can number; placements already refused repeats
+                problems.add("shards: " + e.getMessage());
                 return null;
             }
         }

@@ -36,7 +36,7 @@ class ConfigValidationTest {
             """;
     static final String MODULO = "strategy: { type: modulo }\n";
     static final String DECLARED = "declared databases: [db0, db1]";
-    static final String STRATEGIES = "[range, modulo, consistent-hash, jump]";
+    static final String STRATEGIES = "[range, modulo, consistent-hash, jump, embedded-id]";
 
     static ClusterPlan compile(String yaml) {
         return compile(yaml, ENV::get);
