@@ -6,14 +6,13 @@ import static org.jooq.impl.DSL.table;
 
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
-import java.util.List;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.impl.SQLDataType;
 
-/** The sample's one table, written with plain jOOQ: Shardkit only decides which shard's DSLContext runs it. */
+/** The sample's one table and its row type; the queries live in {@link JooqOrderRepository}. */
 public final class Orders {
     public static final Table<Record> ORDERS = table(name("orders"));
     public static final Field<Long> ID = field(name("id"), SQLDataType.BIGINT.notNull());
@@ -35,19 +34,5 @@ public final class Orders {
                 .primaryKey(ID)
                 .execute();
         dsl.createIndexIfNotExists(name("orders_by_customer")).on(ORDERS, CUSTOMER_ID).execute();
-    }
-
-    public static void insert(DSLContext dsl, Order o) {
-        dsl.insertInto(ORDERS, ID, CUSTOMER_ID, STATUS, TOTAL, CREATED_AT)
-                .values(o.id(), o.customerId(), o.status(), o.total(), o.createdAt())
-                .execute();
-    }
-
-    public static List<Order> ofCustomer(DSLContext dsl, long customerId) {
-        return dsl.select(ID, CUSTOMER_ID, STATUS, TOTAL, CREATED_AT)
-                .from(ORDERS)
-                .where(CUSTOMER_ID.eq(customerId))
-                .orderBy(ID)
-                .fetch(r -> new Order(r.value1(), r.value2(), r.value3(), r.value4(), r.value5()));
     }
 }

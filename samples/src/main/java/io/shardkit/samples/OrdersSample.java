@@ -4,6 +4,8 @@ import io.shardkit.router.PoolStats;
 import io.shardkit.router.Shard;
 import io.shardkit.router.ShardCluster;
 import io.shardkit.router.ShardId;
+import io.shardkit.router.ShardIdGenerator;
+import io.shardkit.router.ShardIds;
 import io.shardkit.router.config.ClusterConfig;
 import io.shardkit.router.config.ShardsYaml;
 import io.shardkit.samples.Orders.Order;
@@ -19,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,6 +43,15 @@ public final class OrdersSample {
     public record Report(int customers, int orders, Map<ShardId, Integer> rowsPerShard, Map<Long, ShardId> sampledCustomers) {
     }
 
+    /** The replica part of the tour: shown on replicated PostgreSQL, explained elsewhere. */
+    interface ReplicaTour {
+        void show(ShardCluster cluster, ShardIdGenerator ids, List<ShardId> shardNumbers, PrintStream out);
+    }
+
+    static final ReplicaTour NO_REPLICAS = (cluster, ids, shardNumbers, out) -> out.println(
+            "\nRead replicas and read-your-writes need PostgreSQL streaming replication: run the sample with"
+                    + " -Dsample.engine=postgres to see them.");
+
     private OrdersSample() {
     }
 
@@ -52,10 +64,10 @@ public final class OrdersSample {
             else usage("unknown argument '" + arg + "'");
         }
         switch (engine) {
-            case "h2" -> run("4 H2 file databases under " + relative(data), h2Files(data), System.out);
+            case "h2" -> run("4 H2 file databases under " + relative(data), h2Files(data), NO_REPLICAS, System.out);
             case "postgres" -> {
                 try (EmbeddedShards pg = EmbeddedShards.start(Engine.POSTGRES, SHARDS)) {
-                    run("4 databases on embedded PostgreSQL", embedded(pg), System.out);
+                    run("4 databases on embedded PostgreSQL", embedded(pg), NO_REPLICAS, System.out);
                 }
             }
             default -> usage("unknown engine '" + engine + "'");
@@ -98,7 +110,7 @@ public final class OrdersSample {
         return env;
     }
 
-    public static Report run(String where, Map<String, String> env, PrintStream out) {
+    public static Report run(String where, Map<String, String> env, ReplicaTour replicas, PrintStream out) {
         long started = System.nanoTime();
         ClusterConfig config = ShardsYaml.parse(bundledShardsYaml(), env::get);
         try (ShardCluster cluster = ShardCluster.create(config)) {
@@ -108,37 +120,44 @@ public final class OrdersSample {
                 Orders.createTable(shard.dsl());
             }
 
-            // Route every customer's orders to the customer's shard; one local transaction per customer.
+            // Route every customer's orders to the customer's shard: one local transaction per customer, through
+            // the repository bound to it. Order ids come from the generator and carry their shard's number.
+            OrderRepository orders = cluster.repository(OrderRepository.class, JooqOrderRepository::new);
+            ShardIdGenerator ids = ShardIdGenerator.builder().build();
+            List<ShardId> shardNumbers = cluster.shards().stream().map(Shard::id).toList();
             SplittableRandom random = new SplittableRandom(42);
             int customers = 1_000;
-            int orders = 0;
+            int placed = 0;
             LocalDateTime start = LocalDateTime.of(2026, 1, 1, 0, 0);
             for (long customer = 1; customer <= customers; customer++) {
-                int count = 1 + random.nextInt(5);
-                List<Order> batch = new java.util.ArrayList<>();
-                for (int n = 0; n < count; n++) {
-                    batch.add(new Order(customer * 100 + n, customer, STATUSES[random.nextInt(STATUSES.length)],
+                int shardNumber = shardNumbers.indexOf(cluster.shardFor(customer));
+                List<Order> batch = new ArrayList<>();
+                for (int n = 1 + random.nextInt(5); n > 0; n--) {
+                    batch.add(new Order(ids.next(shardNumber), customer, STATUSES[random.nextInt(STATUSES.length)],
                             BigDecimal.valueOf(random.nextLong(100, 100_000), 2), start.plusMinutes(random.nextInt(500_000))));
                 }
-                cluster.inTransaction(customer, dsl -> {
-                    batch.forEach(o -> Orders.insert(dsl, o));
+                cluster.inTransaction(customer, tx -> {
+                    OrderRepository repo = tx.repository(OrderRepository.class);
+                    batch.forEach(repo::save);
                     return null;
                 });
-                orders += count;
+                placed += batch.size();
             }
-            out.printf("Routed %,d orders of %,d customers.%n%n", orders, customers);
+            out.printf("Routed %,d orders of %,d customers.%n%n", placed, customers);
 
-            // Read some back by key: each read goes to exactly one shard.
+            // Read some back by key: each read goes to exactly one shard; an id names its shard without a lookup.
             Map<Long, ShardId> sampled = new LinkedHashMap<>();
             out.println("Reads by customer id:");
             for (long customer : new long[] {7, 42, 500, 999}) {
                 ShardId shard = cluster.shardFor(customer);
-                List<Order> found = Orders.ofCustomer(cluster.dsl(customer), customer);
+                List<Order> found = orders.ofCustomer(customer);
                 sampled.put(customer, shard);
-                out.printf("  customer %4d -> %s%s: %d order(s), %s in total%n", customer, shard,
+                out.printf("  customer %4d -> %s%s: %d order(s), %s in total; first id %d carries shard %s%n", customer, shard,
                         customer == 42 ? " (pinned)" : "", found.size(),
-                        found.stream().map(Order::total).reduce(BigDecimal.ZERO, BigDecimal::add));
+                        found.stream().map(Order::total).reduce(BigDecimal.ZERO, BigDecimal::add),
+                        found.getFirst().id(), shardNumbers.get(ShardIds.shardOf(found.getFirst().id())));
             }
+            replicas.show(cluster, ids, shardNumbers, out);
 
             out.println();
             out.println("shard  database  rows   pool (total/active/idle/waiting)");
@@ -151,7 +170,7 @@ public final class OrdersSample {
             }
             out.printf("total         %5d%n", rows.values().stream().mapToInt(Integer::intValue).sum());
             out.printf("%nDone in %d ms.%n", (System.nanoTime() - started) / 1_000_000);
-            return new Report(customers, orders, rows, sampled);
+            return new Report(customers, placed, rows, sampled);
         }
     }
 
