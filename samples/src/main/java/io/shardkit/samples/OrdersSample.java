@@ -9,8 +9,7 @@ import io.shardkit.router.ShardIds;
 import io.shardkit.router.config.ClusterConfig;
 import io.shardkit.router.config.ShardsYaml;
 import io.shardkit.samples.Orders.Order;
-import io.shardkit.test.Engine;
-import io.shardkit.test.EmbeddedShards;
+import io.shardkit.test.ReplicatedPostgres;
 import io.shardkit.test.TestDatabase;
 import java.io.IOException;
 import java.io.InputStream;
@@ -33,7 +32,8 @@ import java.util.stream.Stream;
 /**
  * A small multi-tenant orders service on 4 embedded shards: it reads {@code shards.yml}, creates the table on
  * every shard, routes 1,000 customers' orders by customer id, reads some back by key and prints where
- * everything landed. H2 files by default; {@code --engine=postgres} runs it on embedded PostgreSQL.
+ * everything landed. H2 files by default; {@code --engine=postgres} runs it on embedded PostgreSQL with a streaming
+ * replica per database, and tours replica reads and read-your-writes.
  */
 public final class OrdersSample {
     static final int SHARDS = 4;
@@ -43,14 +43,12 @@ public final class OrdersSample {
     public record Report(int customers, int orders, Map<ShardId, Integer> rowsPerShard, Map<Long, ShardId> sampledCustomers) {
     }
 
-    /** The replica part of the tour: shown on replicated PostgreSQL, explained elsewhere. */
-    interface ReplicaTour {
-        void show(ShardCluster cluster, ShardIdGenerator ids, List<ShardId> shardNumbers, PrintStream out);
+    /**
+     * Where the sample runs: a description, the {@code shards.yml} on the classpath, the variables it needs, and
+     * the replica part of the tour.
+     */
+    record Setup(String where, String shardsYml, Map<String, String> env, ReplicaTour replicas) {
     }
-
-    static final ReplicaTour NO_REPLICAS = (cluster, ids, shardNumbers, out) -> out.println(
-            "\nRead replicas and read-your-writes need PostgreSQL streaming replication: run the sample with"
-                    + " -Dsample.engine=postgres to see them.");
 
     private OrdersSample() {
     }
@@ -64,10 +62,12 @@ public final class OrdersSample {
             else usage("unknown argument '" + arg + "'");
         }
         switch (engine) {
-            case "h2" -> run("4 H2 file databases under " + relative(data), h2Files(data), NO_REPLICAS, System.out);
+            case "h2" -> run(new Setup("4 H2 file databases under " + relative(data), "/shards.yml", h2Files(data),
+                    ReplicaTour.NONE), System.out);
             case "postgres" -> {
-                try (EmbeddedShards pg = EmbeddedShards.start(Engine.POSTGRES, SHARDS)) {
-                    run("4 databases on embedded PostgreSQL", embedded(pg), NO_REPLICAS, System.out);
+                try (ReplicatedPostgres pg = ReplicatedPostgres.start(SHARDS)) {
+                    run(new Setup("4 embedded PostgreSQL databases, each with a streaming replica", "/shards-replicated.yml",
+                            replicated(pg), ReplicaTour.on(pg)), System.out);
                 }
             }
             default -> usage("unknown engine '" + engine + "'");
@@ -99,22 +99,24 @@ public final class OrdersSample {
         return env;
     }
 
-    static Map<String, String> embedded(EmbeddedShards shards) {
+    /** The variables {@code shards-replicated.yml} expects, for the primaries and replicas of {@code pg}. */
+    static Map<String, String> replicated(ReplicatedPostgres pg) {
         Map<String, String> env = new HashMap<>();
-        List<TestDatabase> dbs = shards.databases();
-        for (int i = 0; i < dbs.size(); i++) {
-            env.put("SHARD" + i + "_URL", dbs.get(i).jdbcUrl());
+        List<TestDatabase> primaries = pg.primaries();
+        for (int i = 0; i < primaries.size(); i++) {
+            env.put("SHARD" + i + "_URL", primaries.get(i).jdbcUrl());
+            env.put("SHARD" + i + "_REPLICA_URL", pg.replicas().get(i).jdbcUrl());
         }
-        env.put("SHARD_USER", dbs.getFirst().username());
-        env.put("SHARD_PASSWORD", dbs.getFirst().password() == null ? "" : dbs.getFirst().password());
+        env.put("SHARD_USER", primaries.getFirst().username());
+        env.put("SHARD_PASSWORD", primaries.getFirst().password());
         return env;
     }
 
-    public static Report run(String where, Map<String, String> env, ReplicaTour replicas, PrintStream out) {
+    public static Report run(Setup setup, PrintStream out) {
         long started = System.nanoTime();
-        ClusterConfig config = ShardsYaml.parse(bundledShardsYaml(), env::get);
+        ClusterConfig config = ShardsYaml.parse(resource(setup.shardsYml()), setup.env()::get);
         try (ShardCluster cluster = ShardCluster.create(config)) {
-            out.println("Shardkit orders sample on " + where);
+            out.println("Shardkit orders sample on " + setup.where());
             out.println(cluster);
             for (Shard shard : cluster.shards()) {
                 Orders.createTable(shard.dsl());
@@ -157,7 +159,7 @@ public final class OrdersSample {
                         found.stream().map(Order::total).reduce(BigDecimal.ZERO, BigDecimal::add),
                         found.getFirst().id(), shardNumbers.get(ShardIds.shardOf(found.getFirst().id())));
             }
-            replicas.show(cluster, ids, shardNumbers, out);
+            setup.replicas().show(cluster, ids, shardNumbers, out);
 
             out.println();
             out.println("shard  database  rows   pool (total/active/idle/waiting)");
@@ -174,8 +176,8 @@ public final class OrdersSample {
         }
     }
 
-    private static String bundledShardsYaml() {
-        try (InputStream in = OrdersSample.class.getResourceAsStream("/shards.yml")) {
+    private static String resource(String name) {
+        try (InputStream in = OrdersSample.class.getResourceAsStream(name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -22,7 +22,8 @@ class OrdersSampleTest {
     void theSampleRoutesEveryOrderToItsCustomersShard(@TempDir Path dir) throws Exception {
         Map<String, String> env = OrdersSample.h2Files(dir);
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
-        OrdersSample.Report report = OrdersSample.run("a test", env, OrdersSample.NO_REPLICAS, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        OrdersSample.Report report = OrdersSample.run(new OrdersSample.Setup("a test", "/shards.yml", env, ReplicaTour.NONE),
+                new PrintStream(printed, true, StandardCharsets.UTF_8));
 
         assertEquals(1000, report.customers());
         assertEquals(report.orders(), report.rowsPerShard().values().stream().mapToInt(Integer::intValue).sum());
