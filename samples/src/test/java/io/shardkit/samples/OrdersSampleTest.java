@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkit.router.ShardId;
+import io.shardkit.test.ReplicatedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -45,5 +46,29 @@ class OrdersSampleTest {
         String output = printed.toString(StandardCharsets.UTF_8);
         assertTrue(output.contains("customer   42 -> s3 (pinned)"), output);
         assertTrue(output.contains("Routed " + String.format("%,d", report.orders()) + " orders"), output);
+    }
+
+    @Test
+    void onReplicatedPostgresTheTourShowsAStaleReplicaAndReadYourWrites() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        try (ReplicatedPostgres pg = ReplicatedPostgres.start(OrdersSample.SHARDS)) {
+            OrdersSample.Report report = OrdersSample.run(new OrdersSample.Setup("a test", "/shards-replicated.yml",
+                    OrdersSample.replicated(pg), ReplicaTour.on(pg)), new PrintStream(printed, true, StandardCharsets.UTF_8));
+            assertEquals(report.orders() + 1, report.rowsPerShard().values().stream().mapToInt(Integer::intValue).sum(),
+                    "the tour's one extra order");
+        }
+        String output = printed.toString(StandardCharsets.UTF_8);
+        int before = count(output, "@ReadOnly read from the replica:");
+        assertEquals(before, count(output, "plain @ReadOnly read (stale replica):"), output);
+        assertEquals(before + 1, count(output, "the writing session's read (read-your-writes):"), output);
+        assertEquals(before + 1, count(output, "the next request reads the replica again:"), output);
+        assertTrue(output.contains("its consistency token, for the next request:   s"), output);
+    }
+
+    private static int count(String output, String label) {
+        int at = output.indexOf(label);
+        assertTrue(at >= 0, "no line '" + label + "' in\n" + output);
+        String rest = output.substring(at + label.length()).stripLeading();
+        return Integer.parseInt(rest.substring(0, rest.indexOf(' ')));
     }
 }
