@@ -169,6 +169,29 @@ class ShardedRepositoryTest {
     }
 
     @Test
+    void readsAreSpreadRoundRobinOverTheReplicas() throws Exception {
+        List<ReplicaConfig> two = List.of(new ReplicaConfig(url("ra"), "sa", "", null), new ReplicaConfig(url("rb"), "sa", "", null));
+        for (String db : List.of("ra", "rb")) {
+            try (Connection c = DriverManager.getConnection(url(db), "sa", "")) {
+                c.createStatement().execute("create table orders (id bigint primary key, customer_id bigint, note varchar(40))");
+                c.createStatement().execute("insert into orders values (1, 1, '" + db + "')");
+            }
+        }
+        try (ShardCluster c = ShardCluster.builder().database("db0", new DatabaseConfig(url("p0"), "sa", "", null, null, two))
+                .shard("s0", "db0").jump().build()) {
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 6; i++) {
+                seen.add(c.readDsl(1L).select(NOTE).from(ORDERS).fetchOne(NOTE));
+            }
+            assertEquals(3, seen.stream().filter("ra"::equals).count(), seen.toString());
+            assertEquals(3, seen.stream().filter("rb"::equals).count(), seen.toString());
+            for (int i = 1; i < seen.size(); i++) {
+                assertNotEquals(seen.get(i - 1), seen.get(i), "alternates: " + seen);
+            }
+        }
+    }
+
+    @Test
     void aReplicaThatFailsIsSkippedAndReadsGoToThePrimary() {
         ClusterConfig.DatabaseConfig broken = new DatabaseConfig(url("p0"), "sa", "", null, null,
                 List.of(new ReplicaConfig("jdbc:h2:tcp://127.0.0.1:1/nowhere", "sa", "", null)));

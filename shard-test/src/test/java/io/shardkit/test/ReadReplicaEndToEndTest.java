@@ -85,6 +85,10 @@ class ReadReplicaEndToEndTest {
     }
 
     static ClusterConfig config(long maxLagMs, long retryAfterMs) {
+        return config(maxLagMs, retryAfterMs, 0);
+    }
+
+    static ClusterConfig config(long maxLagMs, long retryAfterMs, long stickyMs) {
         Map<String, DatabaseConfig> dbs = new LinkedHashMap<>();
         for (int i = 0; i < 2; i++) {
             TestDatabase p = pg.primaries().get(i);
@@ -94,7 +98,7 @@ class ReadReplicaEndToEndTest {
         }
         return new ClusterConfig(dbs, List.of(new ShardConfig("s0", "db0", null, null), new ShardConfig("s1", "db1", null, null)),
                 new StrategyConfig("jump", null, null, null), "long", Map.of(),
-                new ReadsConfig(maxLagMs, 0L, retryAfterMs, 0L));
+                new ReadsConfig(maxLagMs, 0L, retryAfterMs, stickyMs));
     }
 
     @BeforeEach
@@ -199,6 +203,22 @@ class ReadReplicaEndToEndTest {
         pg.awaitReplayCaughtUp(Duration.ofSeconds(10));
         Thread.sleep(250); // past retryFailedReplicaAfterMs
         assertTrue(onReplica(cluster.readDsl(key)), "retried and used again");
+    }
+
+    @Test
+    void withAStickyWindowASessionReadsThePrimaryForAWhileAfterItsWrite() throws Exception {
+        try (ShardCluster sticky = ShardCluster.create(config(60_000, 200, 700))) {
+            ShardSession session = sticky.session();
+            session.dsl(key).update(KV).set(V, "sticky").where(K.eq(key)).execute();
+            pg.awaitReplayCaughtUp(Duration.ofSeconds(10));
+            long written = System.nanoTime();
+            // The replica already has the write, but the window keeps this session on the primary...
+            assertTrue(!onReplica(session.readDsl(key)), "inside the sticky window: the primary");
+            // ...while other callers read the replica.
+            assertTrue(onReplica(sticky.readDsl(key)));
+            Thread.sleep(Math.max(0, 800 - (System.nanoTime() - written) / 1_000_000));
+            assertTrue(onReplica(session.readDsl(key)), "after the window, the caught-up replica again");
+        }
     }
 
     @Test
