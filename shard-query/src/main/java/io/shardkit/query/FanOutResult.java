@@ -1,0 +1,29 @@
+package io.shardkit.query;
+
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The merged rows of a fan-out and how each shard went. With {@link FailurePolicy#PARTIAL} some shards may have
+ * failed: {@link #complete()} says whether the rows are the whole answer, and {@link #orThrow()} turns an
+ * incomplete result into a {@link FanOutException}.
+ */
+public record FanOutResult<R>(List<R> rows, List<ShardOutcome> outcomes) {
+    public FanOutResult {
+        rows = List.copyOf(rows);
+        outcomes = List.copyOf(outcomes);
+    }
+
+    /** Every shard answered: the rows are what one database holding all the data would return. */
+    public boolean complete() {
+        return outcomes.stream().allMatch(ShardOutcome::ok);
+    }
+
+    public FanOutResult<R> orThrow() {
+        if (complete()) return this;
+        List<ShardOutcome> failed = outcomes.stream().filter(o -> !o.ok()).toList();
+        throw new FanOutException("fan-out incomplete: " + failed.size() + " of " + outcomes.size() + " shards did not answer ("
+                + failed.stream().map(ShardOutcome::toString).collect(Collectors.joining("; ")) + ")",
+                outcomes, failed.getFirst().error().orElse(null));
+    }
+}
