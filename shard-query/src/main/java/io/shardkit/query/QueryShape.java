@@ -35,8 +35,8 @@ final class QueryShape {
         }
     }
 
-    /** One ORDER BY key: which column of the per-shard row holds it, and how it sorts. */
-    record SortKey(int column, Field<?> field, boolean descending, QOM.NullOrdering nulls) {
+    /** One ORDER BY key: which column of the row holds it, and how it sorts; {@code nullsFirst} null: the default. */
+    record SortKey(int column, Field<?> field, boolean descending, Boolean nullsFirst) {
     }
 
     final List<Output> outputs;
@@ -107,8 +107,10 @@ final class QueryShape {
                 column = outputs.size() + hidden.size();
                 hidden.add(f);
             }
+            Boolean nullsFirst = s.$nullOrdering() == QOM.NullOrdering.NULLS_FIRST ? Boolean.TRUE
+                    : s.$nullOrdering() == QOM.NullOrdering.NULLS_LAST ? Boolean.FALSE : null;
             orderBy.add(new SortKey(column, outputs.size() > column ? outputs.get(column).field() : f,
-                    s.$sortOrder() == SortOrder.DESC, s.$nullOrdering()));
+                    s.$sortOrder() == SortOrder.DESC, nullsFirst));
         }
         if (aggregated && q.$having() != null) {
             collectHavingAggregates(q.$having(), outputs, hidden);
@@ -182,6 +184,114 @@ final class QueryShape {
             case QOM.Avg a -> a.$field();
             default -> null;
         };
+    }
+
+    // ---- HAVING, evaluated after the merge ------------------------------------------------------------------
+
+    /** An operand of a HAVING condition: a column of the merged row, or a constant. */
+    private interface Operand {
+        Object value(Object[] row);
+    }
+
+    /**
+     * HAVING as a predicate over merged rows (the select list, then the aggregates only HAVING uses), with SQL's
+     * three-valued logic: a comparison with NULL is unknown, and unknown rows are dropped. Conditions it cannot
+     * evaluate exactly are refused now, before any shard runs.
+     */
+    java.util.function.Predicate<Object[]> havingFilter(SqlOrdering ordering) {
+        if (having == null) return null;
+        Truth.Expr expr = condition(having, ordering);
+        return row -> expr.eval(row) == Truth.TRUE;
+    }
+
+    private Truth.Expr condition(Condition c, SqlOrdering ordering) {
+        switch (c) {
+            case QOM.And a -> {
+                Truth.Expr l = condition(a.$arg1(), ordering);
+                Truth.Expr r = condition(a.$arg2(), ordering);
+                return row -> Truth.and(l.eval(row), r.eval(row));
+            }
+            case QOM.Or o -> {
+                Truth.Expr l = condition(o.$arg1(), ordering);
+                Truth.Expr r = condition(o.$arg2(), ordering);
+                return row -> Truth.or(l.eval(row), r.eval(row));
+            }
+            case QOM.Not n -> {
+                Truth.Expr inner = condition(n.$condition(), ordering);
+                return row -> Truth.not(inner.eval(row));
+            }
+            case QOM.IsNull n -> {
+                Operand o = operand(n.$field());
+                return row -> Truth.of(o.value(row) == null);
+            }
+            case QOM.IsNotNull n -> {
+                Operand o = operand(n.$field());
+                return row -> Truth.of(o.value(row) != null);
+            }
+            case QOM.Between<?> b -> {
+                Operand v = operand(b.$arg1());
+                Operand lo = operand(b.$arg2());
+                Operand hi = operand(b.$arg3());
+                boolean symmetric = b.$symmetric();
+                return row -> {
+                    Object x = v.value(row);
+                    Object l = lo.value(row);
+                    Object h = hi.value(row);
+                    if (symmetric && l != null && h != null && ordering.compare(l, h) > 0) {
+                        Object t = l;
+                        l = h;
+                        h = t;
+                    }
+                    return Truth.and(Truth.compare(ordering, x, l, cmp -> cmp >= 0), Truth.compare(ordering, x, h, cmp -> cmp <= 0));
+                };
+            }
+            case QOM.InList<?> in -> {
+                Operand v = operand(in.$field());
+                List<Operand> list = in.$list().stream().map(this::operand).toList();
+                return row -> {
+                    Truth t = Truth.FALSE;
+                    for (Operand o : list) t = Truth.or(t, Truth.compare(ordering, v.value(row), o.value(row), cmp -> cmp == 0));
+                    return t;
+                };
+            }
+            case QOM.CompareCondition<?, ?> cmp -> {
+                Operand l = operand(cmp.$arg1());
+                Operand r = operand(cmp.$arg2());
+                java.util.function.IntPredicate test = switch (cmp) {
+                    case QOM.Eq<?> e -> x -> x == 0;
+                    case QOM.Ne<?> e -> x -> x != 0;
+                    case QOM.Gt<?> e -> x -> x > 0;
+                    case QOM.Ge<?> e -> x -> x >= 0;
+                    case QOM.Lt<?> e -> x -> x < 0;
+                    case QOM.Le<?> e -> x -> x <= 0;
+                    default -> throw refused("HAVING with " + c, "use =, <>, <, <=, >, >=, BETWEEN, IN, IS NULL, AND, OR and NOT");
+                };
+                return row -> Truth.compare(ordering, l.value(row), r.value(row), test);
+            }
+            default -> throw refused("HAVING with " + c, "use =, <>, <, <=, >, >=, BETWEEN, IN, IS NULL, AND, OR and NOT"
+                    + " over selected columns, aggregates and constants");
+        }
+    }
+
+    private Operand operand(Field<?> f) {
+        if (f instanceof Param<?> p) {
+            Object v = p.getValue();
+            return row -> v;
+        }
+        Field<?> inner = unalias(f);
+        for (int i = 0; i < outputs.size(); i++) {
+            if (same(outputs.get(i).field(), inner)) {
+                int column = i;
+                return row -> row[column];
+            }
+        }
+        for (int i = 0; i < hidden.size(); i++) {
+            if (same(hidden.get(i), inner)) {
+                int column = outputs.size() + i;
+                return row -> row[column];
+            }
+        }
+        throw refused("HAVING on " + f, "HAVING can compare selected columns, aggregates and constants; select the grouped column it uses");
     }
 
     // ---- reading --------------------------------------------------------------------------------------------------
