@@ -14,14 +14,21 @@ public record FanOutResult<R>(List<R> rows, List<ShardOutcome> outcomes) {
         outcomes = List.copyOf(outcomes);
     }
 
-    /** Every shard answered: the rows are what one database holding all the data would return. */
+    /**
+     * No shard failed or timed out: the rows are what one database holding all the data would return. (A shard
+     * stopped early because the merge already had every row it needed counts as answered.)
+     */
     public boolean complete() {
-        return outcomes.stream().allMatch(ShardOutcome::ok);
+        return outcomes.stream().noneMatch(FanOutResult::failed);
+    }
+
+    private static boolean failed(ShardOutcome o) {
+        return o.status() == ShardOutcome.Status.FAILED || o.status() == ShardOutcome.Status.TIMED_OUT;
     }
 
     public FanOutResult<R> orThrow() {
         if (complete()) return this;
-        List<ShardOutcome> failed = outcomes.stream().filter(o -> !o.ok()).toList();
+        List<ShardOutcome> failed = outcomes.stream().filter(FanOutResult::failed).toList();
         throw new FanOutException("fan-out incomplete: " + failed.size() + " of " + outcomes.size() + " shards did not answer ("
                 + failed.stream().map(ShardOutcome::toString).collect(Collectors.joining("; ")) + ")",
                 outcomes, failed.getFirst().error().orElse(null));

@@ -147,6 +147,35 @@ final class QueryShape {
         return original.$select(fields).$having(null).$orderBy(List.of()).$limit(null).$offset(null).$distinct(false);
     }
 
+    /**
+     * The query of the keyset page after the row whose sort keys are {@code after}: the original WHERE and a seek
+     * condition that keeps exactly the rows the ORDER BY puts after it (NULLs where the database puts them).
+     */
+    Select<?> page(Object[] after, int pageSize, SqlOrdering ordering) {
+        Condition seek = DSL.falseCondition();
+        Condition equalSoFar = DSL.trueCondition();
+        for (int i = 0; i < orderBy.size(); i++) {
+            SortKey k = orderBy.get(i);
+            @SuppressWarnings("unchecked")
+            Field<Object> f = (Field<Object>) unalias(k.field());
+            Object v = after == null ? null : after[i];
+            boolean nullsFirst = ordering.nullsFirst(k.descending(), k.nullsFirst());
+            Condition strictlyAfter = v == null
+                    ? (nullsFirst ? f.isNotNull() : DSL.falseCondition())
+                    : (k.descending() ? f.lt(v) : f.gt(v)).or(nullsFirst ? DSL.falseCondition() : f.isNull());
+            seek = seek.or(equalSoFar.and(strictlyAfter));
+            equalSoFar = equalSoFar.and(v == null ? f.isNull() : f.eq(v));
+        }
+        Condition where = original.$where();
+        return original.$where(after == null ? where : where == null ? seek : where.and(seek))
+                .$limit(DSL.inline(pageSize)).$offset(null);
+    }
+
+    /** Identifies the ORDER BY, so a cursor is only used with the query that made it. */
+    String orderFingerprint() {
+        return Integer.toHexString(original.$orderBy().toString().hashCode());
+    }
+
     /** Every aggregate the merge computes: the selected ones, then those only HAVING uses. */
     List<Field<?>> aggregates() {
         List<Field<?>> all = new ArrayList<>();
@@ -352,9 +381,12 @@ final class QueryShape {
         if (q.$intoTable() != null) throw refused("SELECT INTO", "fan out the SELECT and insert the rows yourself");
         if (q.$groupByDistinct()) throw refused("GROUP BY DISTINCT", "group by plain columns");
         for (Field<?> f : selectedFields(q)) {
-            if (contains(f, QOM.WindowFunction.class) && !(unalias(f) instanceof QOM.AggregateFunction<?, ?> a
-                    && a.$windowSpecification() == null && a.$windowDefinition() == null && a.$windowName() == null)) {
-                throw refused("window function " + f, "window functions need all rows of a partition in one place");
+            List<QueryPart> candidates = new ArrayList<>(parts(f, QOM.WindowFunction.class, false));
+            candidates.add(unalias(f));
+            for (QueryPart p : candidates) {
+                if (isWindow(p)) {
+                    throw refused("window function " + p, "window functions need all rows of a partition in one place");
+                }
             }
         }
         if (!assumeColocated) {
@@ -376,6 +408,13 @@ final class QueryShape {
                 }
             }
         }
+    }
+
+    /** A window function, or an aggregate used as one (with OVER). */
+    private static boolean isWindow(QueryPart p) {
+        if (!(p instanceof QOM.WindowFunction<?, ?> w)) return false;
+        return !(p instanceof QOM.AggregateFunction<?, ?>)
+                || w.$windowSpecification() != null || w.$windowDefinition() != null || w.$windowName() != null;
     }
 
     private static boolean isPlainTable(Table<?> t) {

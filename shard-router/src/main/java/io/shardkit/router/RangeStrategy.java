@@ -169,6 +169,27 @@ public final class RangeStrategy implements ShardStrategy {
         return owners[found];
     }
 
+    /**
+     * The shards whose ranges hold some key in {@code [from, to]} (both inclusive), in range order: the only shards a
+     * query for that key range needs to visit.
+     */
+    @SuppressWarnings("unchecked")
+    public List<ShardId> shardsOverlapping(Object from, Object to) {
+        java.util.LinkedHashSet<ShardId> out = new java.util.LinkedHashSet<>();
+        for (Range r : ranges) {
+            boolean startsAfterTo = !r.from().unbounded() && compare(r.from().value(), widen(to)) > 0;
+            boolean endsBeforeFrom = !r.to().unbounded() && compare(r.to().value(), widen(from)) <= 0;
+            if (!startsAfterTo && !endsBeforeFrom) out.add(r.shard());
+        }
+        return List.copyOf(out);
+    }
+
+    private Object widen(Object key) {
+        ShardKeyType type = ShardKeyType.of(key);
+        if (type != keyType) throw wrongType(type);
+        return key instanceof Integer i ? Long.valueOf(i) : key;
+    }
+
     @Override
     public List<ShardId> shards() {
         return shards;

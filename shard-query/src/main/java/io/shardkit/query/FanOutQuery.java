@@ -1,0 +1,371 @@
+package io.shardkit.query;
+
+import io.shardkit.router.RangeStrategy;
+import io.shardkit.router.Shard;
+import io.shardkit.router.ShardCluster;
+import io.shardkit.router.ShardId;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.Spliterators;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import javax.sql.DataSource;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.SQLDialect;
+import org.jooq.Select;
+import org.jooq.impl.DSL;
+
+/**
+ * One fan-out being set up: which shards, how long each may take, what to do when one fails. Mutable, like a
+ * builder; {@link #fetch()}, {@link #stream()} and {@link #fetchPage} run it (and may be called again).
+ */
+public final class FanOutQuery<R extends Record> {
+    /** Database collations, looked up once per pool: they decide whether string keys can be merged. */
+    private static final Map<DataSource, Optional<Comparator<String>>> COLLATIONS = new ConcurrentHashMap<>();
+
+    private final ShardCluster cluster;
+    private final Select<R> query;
+    private List<ShardId> only;                  // null: every shard
+    private Duration timeout = Duration.ofSeconds(30);
+    private FailurePolicy policy = FailurePolicy.FAIL_FAST;
+    private Executor executor;
+    private int fetchSize = 256;
+    private Comparator<String> stringOrder;
+    private boolean assumeColocated;
+
+    FanOutQuery(ShardCluster cluster, Select<R> query) {
+        this.cluster = cluster;
+        this.query = query;
+    }
+
+    // ---- which shards -------------------------------------------------------------------------------------------
+
+    public FanOutQuery<R> onAllShards() {
+        only = null;
+        return this;
+    }
+
+    public FanOutQuery<R> onShards(ShardId... shards) {
+        only = List.copyOf(new LinkedHashSet<>(Arrays.asList(shards)));
+        return this;
+    }
+
+    /** Only the shards that hold {@code keys}; the query's WHERE must still select the rows. */
+    public FanOutQuery<R> forKeys(Object... keys) {
+        Set<ShardId> shards = new LinkedHashSet<>();
+        for (Object k : keys) shards.add(cluster.shardFor(k));
+        only = List.copyOf(shards);
+        return this;
+    }
+
+    /**
+     * Only the shards that can hold keys in {@code [from, to]}: with a range strategy, those whose ranges overlap it
+     * (and any shard a pin points to); with a hashing strategy, every shard.
+     */
+    public FanOutQuery<R> forRange(Object from, Object to) {
+        if (cluster.router().strategy() instanceof RangeStrategy range) {
+            Set<ShardId> shards = new LinkedHashSet<>(range.shardsOverlapping(from, to));
+            shards.addAll(cluster.router().pins().targets());
+            only = List.copyOf(shards);
+        } else {
+            only = null;
+        }
+        return this;
+    }
+
+    // ---- how --------------------------------------------------------------------------------------------------
+
+    /** Each shard's deadline, from the start of the fan-out; a late shard's statement is cancelled on the server. */
+    public FanOutQuery<R> timeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive: " + timeout);
+        }
+        this.timeout = timeout;
+        return this;
+    }
+
+    public FanOutQuery<R> onFailure(FailurePolicy policy) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /** Runs shards on {@code executor} instead of a virtual thread each. */
+    public FanOutQuery<R> executor(Executor executor) {
+        this.executor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /** Rows buffered per shard: the merge's memory is about shards × fetchSize rows, whatever the result size. */
+    public FanOutQuery<R> fetchSize(int rows) {
+        if (rows < 1) throw new IllegalArgumentException("fetchSize must be at least 1: " + rows);
+        this.fetchSize = rows;
+        return this;
+    }
+
+    /**
+     * How the database orders strings, when Shardkit cannot tell by itself (PostgreSQL databases whose collation is
+     * not "C", MySQL, MariaDB): without it, a query that sorts or takes MIN/MAX of strings is refused.
+     */
+    public FanOutQuery<R> stringOrder(Comparator<String> order) {
+        this.stringOrder = Objects.requireNonNull(order, "order");
+        return this;
+    }
+
+    /**
+     * Allows joins and subqueries, declaring that the rows they relate always live on the same shard (e.g. orders
+     * and their items, both placed by customer id). Without it they are refused: each shard sees only its own rows.
+     */
+    public FanOutQuery<R> assumeColocated() {
+        this.assumeColocated = true;
+        return this;
+    }
+
+    // ---- running ----------------------------------------------------------------------------------------------
+
+    /** Runs the fan-out and merges every row. */
+    public FanOutResult<R> fetch() {
+        Plan plan = plan(query);
+        ShardStreams streams = open(plan);
+        List<R> rows = new ArrayList<>();
+        try {
+            Iterator<Object[]> merged = plan.merge(streams);
+            while (merged.hasNext()) rows.add(plan.record(merged.next()));
+        } finally {
+            streams.close();
+        }
+        return new FanOutResult<>(rows, streams.outcomes());
+    }
+
+    /**
+     * The merged rows as a stream, for results too large to hold: memory stays about shards × fetchSize rows for
+     * plain queries. Close it (try-with-resources) to release every shard's cursor and connection.
+     */
+    public Stream<R> stream() {
+        Plan plan = plan(query);
+        ShardStreams streams = open(plan);
+        try {
+            Iterator<Object[]> merged = plan.merge(streams);
+            Iterator<R> records = new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return merged.hasNext();
+                }
+
+                @Override
+                public R next() {
+                    return plan.record(merged.next());
+                }
+            };
+            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(records, 0), false).onClose(streams::close);
+        } catch (RuntimeException e) {
+            streams.close();
+            throw e;
+        }
+    }
+
+    /**
+     * One keyset page of {@code pageSize} rows after {@code cursor} (null for the first page). The query must have an
+     * ORDER BY that ends with a unique column (a tie-breaker), and no LIMIT or OFFSET of its own.
+     */
+    public Page<R> fetchPage(int pageSize, String cursor) {
+        if (pageSize < 1) throw new IllegalArgumentException("pageSize must be at least 1: " + pageSize);
+        Plan base = plan(query);
+        QueryShape shape = base.shape;
+        if (shape.aggregated) throw new UnsupportedFanOutException("keyset pages over a grouped query", "page a plain ordered query");
+        if (shape.orderBy.isEmpty()) throw new UnsupportedFanOutException("keyset pages without ORDER BY", "order by a unique key");
+        if (shape.limit != null || shape.offset != 0) {
+            throw new UnsupportedFanOutException("keyset pages over a query with LIMIT/OFFSET", "let fetchPage set the page size");
+        }
+        Object[] after = cursor == null ? null : KeysetCursor.decode(shape.orderFingerprint(), cursor, shape.orderBy.size());
+        @SuppressWarnings("unchecked")
+        Select<R> pageQuery = (Select<R>) shape.page(after, pageSize, base.ordering);
+        Plan plan = plan(pageQuery);
+        ShardStreams streams = open(plan);
+        List<R> rows = new ArrayList<>();
+        Object[] last = null;
+        try {
+            Iterator<Object[]> merged = plan.merge(streams);
+            while (merged.hasNext()) {
+                last = merged.next();
+                rows.add(plan.record(last));
+            }
+        } finally {
+            streams.close();
+        }
+        Optional<String> next = Optional.empty();
+        if (rows.size() == pageSize && last != null) {
+            Object[] keys = new Object[shape.orderBy.size()];
+            for (int i = 0; i < keys.length; i++) keys[i] = last[plan.shape.orderBy.get(i).column()];
+            next = Optional.of(KeysetCursor.encode(shape.orderFingerprint(), keys));
+        }
+        return new Page<>(rows, next, streams.outcomes());
+    }
+
+    private ShardStreams open(Plan plan) {
+        return ShardStreams.open(plan.shards, shard -> plan.shape.perShard(),
+                new ExecutionSettings(timeout, policy, executor, fetchSize), cluster);
+    }
+
+    // ---- planning ---------------------------------------------------------------------------------------------
+
+    /** Everything decided before any shard runs. */
+    private final class Plan {
+        final QueryShape shape;
+        final List<Shard> shards;
+        final SQLDialect dialect;
+        final SqlOrdering ordering;
+        final Predicate<Object[]> having;
+        final List<Boolean> smallIntegerAverages;
+        final Field<?>[] outputs;
+
+        Plan(Select<?> q) {
+            shape = QueryShape.read(q, assumeColocated);
+            shards = targets();
+            dialect = commonDialect(shards, shape);
+            ordering = new SqlOrdering(dialect, stringOrder != null ? stringOrder : defaultStringOrder(dialect, shards));
+            checkStrings();
+            having = shape.havingFilter(ordering);
+            smallIntegerAverages = shape.aggregates().stream().map(a -> {
+                Field<?> arg = QueryShape.argument(a);
+                Class<?> t = arg == null ? null : arg.getType();
+                return t == Integer.class || t == Short.class || t == Byte.class;
+            }).toList();
+            if (shape.aggregates().stream().anyMatch(a -> QueryShape.kind(a) == QueryShape.Aggregate.AVG)
+                    && dialect.family() != SQLDialect.POSTGRES && dialect.family() != SQLDialect.H2) {
+                throw new UnsupportedFanOutException("AVG on " + dialect.family(), "select SUM and COUNT and divide:"
+                        + " Shardkit reproduces AVG's exact type and scale only for PostgreSQL and H2");
+            }
+            outputs = shape.outputs.stream().map(QueryShape.Output::field).toArray(Field<?>[]::new);
+            if (!shape.aggregated && !shape.orderBy.isEmpty()) checkConnectionsForSortedMerge();
+        }
+
+        /**
+         * A sorted merge needs every shard's first row before it can return one, so every shard must hold a connection
+         * at once; with more logical shards on a database than its pool has connections it would wait until the deadline.
+         */
+        private void checkConnectionsForSortedMerge() {
+            Map<String, Long> perDatabase = new java.util.LinkedHashMap<>();
+            shards.forEach(s -> perDatabase.merge(s.database(), 1L, Long::sum));
+            perDatabase.forEach((db, n) -> {
+                int max = cluster.poolStats(db).maximumPoolSize();
+                if (n > max) {
+                    throw new UnsupportedFanOutException("ORDER BY over " + n + " logical shards on database " + db,
+                            "a sorted merge reads all of them at once, and its pool has " + max
+                                    + " connections; raise maximumPoolSize to at least " + n + ", or fan out to fewer shards");
+                }
+            });
+        }
+
+        Iterator<Object[]> merge(ShardStreams streams) {
+            List<Iterator<Object[]>> inputs = streams.streams().stream().map(FanOutQuery::arrays).toList();
+            return shape.aggregated
+                    ? Merge.grouped(shape, ordering, dialect, inputs, having, smallIntegerAverages)
+                    : Merge.plain(shape, ordering, inputs);
+        }
+
+        @SuppressWarnings("unchecked")
+        R record(Object[] values) {
+            Record r = DSL.using(dialect).newRecord(outputs);
+            r.fromArray(Arrays.copyOf(values, outputs.length));
+            r.changed(false);
+            return (R) r;
+        }
+
+        /** Strings can only be merged when their order is known. */
+        private void checkStrings() {
+            if (ordering.knowsStrings()) return;
+            for (QueryShape.SortKey k : shape.orderBy) {
+                if (k.field().getType() == String.class) {
+                    throw new UnsupportedFanOutException("ORDER BY the string " + k.field() + " under the database's collation",
+                            "Shardkit cannot reproduce that collation; pass stringOrder(...) matching it, or use COLLATE \"C\"");
+                }
+            }
+            for (Field<?> a : shape.aggregates()) {
+                QueryShape.Aggregate kind = QueryShape.kind(a);
+                Field<?> arg = QueryShape.argument(a);
+                if ((kind == QueryShape.Aggregate.MIN || kind == QueryShape.Aggregate.MAX) && arg != null && arg.getType() == String.class) {
+                    throw new UnsupportedFanOutException(kind + " of the string " + arg + " under the database's collation",
+                            "Shardkit cannot reproduce that collation; pass stringOrder(...) matching it");
+                }
+            }
+        }
+    }
+
+    private Plan plan(Select<?> q) {
+        return new Plan(q);
+    }
+
+    private List<Shard> targets() {
+        if (only == null) return cluster.shards();
+        return only.stream().map(cluster::shard).toList();
+    }
+
+    private static SQLDialect commonDialect(List<Shard> shards, QueryShape shape) {
+        Set<SQLDialect> families = new LinkedHashSet<>();
+        shards.forEach(s -> families.add(s.dialect().family()));
+        if (families.size() > 1 && (shape.aggregated || !shape.orderBy.isEmpty() || shape.distinct)) {
+            throw new UnsupportedFanOutException("one query over shards of different databases " + families,
+                    "their orderings and aggregates differ; fan out to one kind of database at a time");
+        }
+        return shards.isEmpty() ? SQLDialect.DEFAULT : shards.getFirst().dialect();
+    }
+
+    /** H2 compares strings by UTF-16 units; PostgreSQL's "C" collation by code points; anything else is unknown. */
+    private static Comparator<String> defaultStringOrder(SQLDialect dialect, List<Shard> shards) {
+        return switch (dialect.family()) {
+            case H2 -> SqlOrdering.UTF16;
+            case POSTGRES -> {
+                Comparator<String> common = null;
+                for (Shard s : shards) {
+                    Optional<Comparator<String>> c = COLLATIONS.computeIfAbsent(s.dataSource(), FanOutQuery::postgresCollation);
+                    if (c.isEmpty()) yield null;
+                    common = c.get();
+                }
+                yield common;
+            }
+            default -> null;
+        };
+    }
+
+    private static Optional<Comparator<String>> postgresCollation(DataSource ds) {
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select datcollate from pg_database where datname = current_database()")) {
+            rs.next();
+            String collate = rs.getString(1);
+            return collate.equals("C") || collate.equals("POSIX") || collate.startsWith("C.")
+                    ? Optional.of(SqlOrdering.CODE_POINTS) : Optional.empty();
+        } catch (java.sql.SQLException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Iterator<Object[]> arrays(Iterator<Record> records) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return records.hasNext();
+            }
+
+            @Override
+            public Object[] next() {
+                return records.next().intoArray();
+            }
+        };
+    }
+}
