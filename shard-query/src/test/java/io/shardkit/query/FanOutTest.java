@@ -213,4 +213,15 @@ class FanOutTest {
         cluster.poolStats().forEach(p -> assertEquals(0, p.active()));
         assertFalse(cases.isEmpty());
     }
+
+    @Test
+    void forEachShardReturnsEachShardsValueForTheCallerToCombine() {
+        FanOutResult<ShardValue<Integer>> counts = FanOut.on(cluster).forEachShard(java.time.Duration.ofSeconds(5),
+                dsl -> dsl.fetchCount(ORDERS));
+        assertEquals(cluster.shards().stream().map(s -> s.id()).toList(), counts.rows().stream().map(ShardValue::shard).toList());
+        assertEquals(600, counts.rows().stream().mapToInt(ShardValue::value).sum());
+        FanOutException e = assertThrows(FanOutException.class, () -> FanOut.on(cluster).forEachShard(java.time.Duration.ofSeconds(5),
+                dsl -> dsl.fetchCount(table(name("no_such_table")))));
+        assertTrue(e.getMessage().startsWith("[shard s1] failed: "), e.getMessage());
+    }
 }
