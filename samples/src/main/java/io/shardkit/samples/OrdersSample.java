@@ -159,6 +159,7 @@ public final class OrdersSample {
                         found.stream().map(Order::total).reduce(BigDecimal.ZERO, BigDecimal::add),
                         found.getFirst().id(), shardNumbers.get(ShardIds.shardOf(found.getFirst().id())));
             }
+            CrossShardReport.print(cluster, out);
             setup.replicas().show(cluster, ids, shardNumbers, out);
 
             out.println();

@@ -46,6 +46,8 @@ class OrdersSampleTest {
         String output = printed.toString(StandardCharsets.UTF_8);
         assertTrue(output.contains("customer   42 -> s3 (pinned)"), output);
         assertTrue(output.contains("Routed " + String.format("%,d", report.orders()) + " orders"), output);
+        assertTrue(output.contains("Top customers by total (one fan-out, groups merged across shards):\n  customer "), output);
+        assertTrue(output.contains("Orders per status:\n  NEW "), output);
     }
 
     @Test
