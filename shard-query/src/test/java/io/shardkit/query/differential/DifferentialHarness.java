@@ -1,0 +1,155 @@
+package io.shardkit.query.differential;
+
+import io.shardkit.query.UnsupportedFanOutException;
+import io.shardkit.query.differential.DifferentialReport.Failure;
+import io.shardkit.query.differential.DifferentialReport.Kind;
+import io.shardkit.query.differential.ResultComparator.Comparison;
+import io.shardkit.router.ShardCluster;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Result;
+
+/**
+ * Runs each generated query once on the single reference database and through a {@link FanOutRunner} on each
+ * cluster, and judges the fan-out's answer:
+ *
+ * <ul>
+ *   <li>{@code EQUAL} — rows the single database could have returned ({@link ResultComparator});</li>
+ *   <li>{@code REFUSED} — {@link UnsupportedFanOutException}; for a query made refusable on purpose it must name
+ *       that construct, or it is {@code MISREFUSED};</li>
+ *   <li>{@code WRONG} — any other rows;</li>
+ *   <li>{@code ERROR} — anything else thrown, or a refusable query the single database cannot run (e.g. LIMIT
+ *       PERCENT on PostgreSQL) not refused;</li>
+ *   <li>{@code INVALID} — the single database rejects a query meant to be answerable: a generator bug.</li>
+ * </ul>
+ */
+final class DifferentialHarness {
+
+    enum Verdict { EQUAL, REFUSED, WRONG, MISREFUSED, ERROR, INVALID }
+
+    /** The judgement of one query on one cluster; {@code construct} is set when refused. */
+    record Outcome(Verdict verdict, String construct, String detail, List<List<Object>> expected, List<List<Object>> actual) {
+    }
+
+    private final DSLContext reference;
+    private final FanOutRunner runner;
+
+    DifferentialHarness(DSLContext reference, FanOutRunner runner) {
+        this.reference = Objects.requireNonNull(reference, "reference");
+        this.runner = Objects.requireNonNull(runner, "runner");
+    }
+
+    /** Runs every query on every cluster (label → cluster); one report per cluster, in the map's order. */
+    Map<String, DifferentialReport> run(long seed, List<GeneratedQuery> queries, Map<String, ShardCluster> clusters) {
+        Map<String, DifferentialReport.Tally> tallies = new LinkedHashMap<>();
+        clusters.keySet().forEach(label -> tallies.put(label, new DifferentialReport.Tally(label, seed)));
+        for (GeneratedQuery q : queries) {
+            Expected expected = expected(q);
+            clusters.forEach((label, cluster) -> {
+                long start = System.nanoTime();
+                Outcome outcome = judge(q, expected, cluster);
+                DifferentialReport.Tally tally = tallies.get(label);
+                tally.ran(q, System.nanoTime() - start);
+                switch (outcome.verdict()) {
+                    case EQUAL -> tally.equal(q);
+                    case REFUSED -> tally.refused(q, outcome.construct());
+                    default -> {
+                        Kind kind = Kind.valueOf(outcome.verdict().name());
+                        tally.failed(kind, () -> new Failure(q.number(), kind, sql(q), outcome.detail(), outcome.expected(),
+                                outcome.actual()));
+                    }
+                }
+            });
+        }
+        Map<String, DifferentialReport> reports = new LinkedHashMap<>();
+        tallies.forEach((label, tally) -> reports.put(label, tally.build()));
+        return reports;
+    }
+
+    /** Judges one query on one cluster. */
+    Outcome check(GeneratedQuery q, ShardCluster cluster) {
+        return judge(q, expected(q), cluster);
+    }
+
+    /** The query as the reference database's dialect renders it, with values inlined. */
+    String sql(GeneratedQuery q) {
+        return reference.renderInlined(q.select());
+    }
+
+    private Outcome judge(GeneratedQuery q, Expected expected, ShardCluster cluster) {
+        if (expected.failure() != null && q.refusable().isEmpty()) {
+            return new Outcome(Verdict.INVALID, "", "the single database rejects this query, which the generator meant to "
+                    + "be answerable: " + firstLine(expected.failure()), List.of(), List.of());
+        }
+        // Only a refusal is right for a refusable query the single database cannot run (LIMIT PERCENT on PostgreSQL).
+        String mustRefuse = expected.failure() == null ? "" : "the single database cannot run this query ("
+                + firstLine(expected.failure()) + "), so a fan-out must refuse it as " + q.refusable().get().displayName()
+                + "; instead it ";
+        List<List<Object>> actual;
+        try {
+            actual = runner.run(cluster, q.select()).stream().map(DifferentialHarness::values).toList();
+        } catch (UnsupportedFanOutException e) {
+            if (q.refusable().isPresent() && !q.refusable().get().accepts(e.construct())) {
+                return new Outcome(Verdict.MISREFUSED, e.construct(), "made refusable for "
+                        + q.refusable().get().displayName() + ", but refused for '" + e.construct() + "': " + e.getMessage(),
+                        expected.rows(), List.of());
+            }
+            return new Outcome(Verdict.REFUSED, e.construct(), e.getMessage(), List.of(), List.of());
+        } catch (RuntimeException e) {
+            return new Outcome(Verdict.ERROR, "", (mustRefuse.isEmpty() ? "the fan-out " : mustRefuse) + "threw "
+                    + e.getClass().getSimpleName() + ": " + firstLine(e), expected.rows(), List.of());
+        }
+        if (!mustRefuse.isEmpty()) {
+            return new Outcome(Verdict.ERROR, "", mustRefuse + "answered", List.of(), actual);
+        }
+        Comparison c = ResultComparator.compare(q.shape(), expected.columns(), expected.rows(), actual, expected.complete());
+        if (c.equal()) return new Outcome(Verdict.EQUAL, "", "", expected.rows(), actual);
+        String detail = q.refusable().map(r -> "answered a query it may refuse (" + r.displayName() + "), wrongly: ").orElse("")
+                + c.difference();
+        return new Outcome(Verdict.WRONG, "", detail, expected.rows(), actual);
+    }
+
+    /** The reference answer; {@code failure} set instead when the single database cannot run the query. */
+    private record Expected(List<String> columns, List<List<Object>> rows, RuntimeException failure,
+                            Supplier<List<List<Object>>> complete) {
+    }
+
+    private Expected expected(GeneratedQuery q) {
+        Result<? extends Record> result;
+        try {
+            result = reference.fetch(q.select());
+        } catch (RuntimeException e) {
+            return new Expected(List.of(), List.of(), e, List::of);
+        }
+        List<String> columns = Arrays.stream(result.fields()).map(Field::getName).toList();
+        List<List<Object>> rows = result.stream().map(DifferentialHarness::values).toList();
+        Supplier<List<List<Object>>> complete = new Supplier<>() {
+            private List<List<Object>> rows;
+
+            @Override
+            public List<List<Object>> get() {
+                if (rows == null) rows = reference.fetch(q.withoutLimit()).stream().map(DifferentialHarness::values).toList();
+                return rows;
+            }
+        };
+        return new Expected(columns, rows, null, complete);
+    }
+
+    /** The row's values; a list that may hold nulls. */
+    private static List<Object> values(Record r) {
+        return Arrays.asList(r.intoArray());
+    }
+
+    private static String firstLine(Throwable e) {
+        String m = String.valueOf(e.getMessage());
+        int nl = m.indexOf('\n');
+        return nl < 0 ? m : m.substring(0, nl);
+    }
+}

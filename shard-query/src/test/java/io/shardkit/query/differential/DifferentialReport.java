@@ -1,0 +1,130 @@
+package io.shardkit.query.differential;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/**
+ * The outcome of one differential run (one engine, one cluster): how many queries ran, were answered equal to the
+ * single database, were refused (by the construct the fan-out named), or failed — wrong rows, a refusal naming the
+ * wrong construct, an error, or a query the single database itself could not run — with the first few failures
+ * as SQL, expected and actual rows.
+ *
+ * @param refusedByConstruct     refusals by the construct the fan-out named
+ * @param refusedAsGenerated     refusals of queries the generator made refusable, for that construct
+ * @param answeredRefusable      queries made refusable that the fan-out answered, and answered equal
+ * @param fanOutTime             time spent inside the runner
+ */
+record DifferentialReport(String label, long seed, int run, int equal, int refused, Map<String, Integer> refusedByConstruct,
+                          int refusedAsGenerated, int answeredRefusable, int wrong, int misrefused, int errors,
+                          int invalid, Map<Construct, Integer> coverage, List<Failure> failures, Duration fanOutTime) {
+
+    /** Failures listed in full; the rest are only counted. */
+    static final int LISTED = 5;
+    private static final int ROWS_SHOWN = 6;
+
+    /** What went wrong with one query. */
+    enum Kind { WRONG, MISREFUSED, ERROR, INVALID }
+
+    record Failure(int query, Kind kind, String sql, String detail, List<List<Object>> expected, List<List<Object>> actual) {
+        Failure {
+            expected = List.copyOf(expected);
+            actual = List.copyOf(actual);
+        }
+    }
+
+    DifferentialReport {
+        refusedByConstruct = Map.copyOf(refusedByConstruct);
+        coverage = Map.copyOf(coverage);
+        failures = List.copyOf(failures);
+    }
+
+    /** Queries that count against the fan-out (or, for invalid, against the generator). */
+    int failed() {
+        return wrong + misrefused + errors + invalid;
+    }
+
+    String summary() {
+        return label + " (seed " + seed + "): " + run + " queries run, " + equal + " equal, " + refused + " refused"
+                + (refusedByConstruct.isEmpty() ? "" : " " + new TreeMap<>(refusedByConstruct)) + ", " + wrong + " wrong, "
+                + misrefused + " refused for another construct, " + errors + " errors, " + invalid
+                + " invalid; fan-out time " + fanOutTime.toMillis() + " ms";
+    }
+
+    /** The summary, the coverage and the listed failures, for a test log. */
+    String render() {
+        StringBuilder b = new StringBuilder(summary()).append('\n');
+        b.append("  refused as generated: ").append(refusedAsGenerated).append(" of ").append(refused)
+                .append("; refusable queries answered equal: ").append(answeredRefusable).append('\n');
+        b.append("  covered: ").append(new EnumMap<>(coverage).entrySet().stream()
+                .map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "))).append('\n');
+        if (!failures.isEmpty()) {
+            b.append("  first ").append(failures.size()).append(" of ").append(failed()).append(" failures:\n");
+            for (Failure f : failures) {
+                b.append("  #").append(f.query()).append(' ').append(f.kind()).append(": ").append(f.sql()).append('\n');
+                b.append("      ").append(f.detail()).append('\n');
+                b.append("      expected ").append(rows(f.expected())).append('\n');
+                b.append("      actual   ").append(rows(f.actual())).append('\n');
+            }
+        }
+        return b.toString();
+    }
+
+    private static String rows(List<List<Object>> rows) {
+        String shown = rows.stream().limit(ROWS_SHOWN).map(ResultComparator::format).collect(Collectors.joining(" "));
+        return rows.size() + " row(s): " + shown + (rows.size() > ROWS_SHOWN ? " …" : "");
+    }
+
+    /** Counts outcomes as a run goes; {@link #build} freezes them. */
+    static final class Tally {
+        private final String label;
+        private final long seed;
+        private int run, equal, refused, refusedAsGenerated, answeredRefusable, wrong, misrefused, errors, invalid;
+        private final Map<String, Integer> refusedByConstruct = new TreeMap<>();
+        private final Map<Construct, Integer> coverage = new EnumMap<>(Construct.class);
+        private final List<Failure> failures = new ArrayList<>();
+        private long fanOutNanos;
+
+        Tally(String label, long seed) {
+            this.label = label;
+            this.seed = seed;
+        }
+
+        void ran(GeneratedQuery q, long nanos) {
+            run++;
+            fanOutNanos += nanos;
+            q.constructs().forEach(c -> coverage.merge(c, 1, Integer::sum));
+        }
+
+        void equal(GeneratedQuery q) {
+            equal++;
+            if (q.refusable().isPresent()) answeredRefusable++;
+        }
+
+        void refused(GeneratedQuery q, String construct) {
+            refused++;
+            refusedByConstruct.merge(construct, 1, Integer::sum);
+            if (q.refusable().isPresent()) refusedAsGenerated++;
+        }
+
+        /** Counts a failure; builds its listing (rendering SQL) only while fewer than {@link #LISTED} are listed. */
+        void failed(Kind kind, java.util.function.Supplier<Failure> failure) {
+            switch (kind) {
+                case WRONG -> wrong++;
+                case MISREFUSED -> misrefused++;
+                case ERROR -> errors++;
+                case INVALID -> invalid++;
+            }
+            if (failures.size() < LISTED) failures.add(failure.get());
+        }
+
+        DifferentialReport build() {
+            return new DifferentialReport(label, seed, run, equal, refused, refusedByConstruct, refusedAsGenerated,
+                    answeredRefusable, wrong, misrefused, errors, invalid, coverage, failures, Duration.ofNanos(fanOutNanos));
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.shardkit.query.differential;
+
+import io.shardkit.router.Shard;
+import io.shardkit.router.ShardCluster;
+import java.util.ArrayList;
+import java.util.List;
+import org.jooq.Record;
+import org.jooq.Select;
+
+/**
+ * The seam between the differential harness and the fan-out it checks: run one query over all shards of a cluster
+ * and return the merged rows, or throw {@link io.shardkit.query.UnsupportedFanOutException} to refuse it. Which
+ * implementation the test uses is decided in one place, {@link FanOutUnderTest#RUNNER}.
+ */
+@FunctionalInterface
+interface FanOutRunner {
+
+    List<? extends Record> run(ShardCluster cluster, Select<? extends Record> query);
+
+    /**
+     * NOT a fan-out merge: runs the query unchanged on each shard in turn and concatenates the answers. Right only for
+     * queries that filter and project; any ORDER BY, LIMIT, aggregate or DISTINCT across shards comes out wrong. It
+     * exists so the harness can run end to end before the real fan-out is merged, and so its own tests can prove
+     * the comparison catches a bad merge.
+     */
+    FanOutRunner CONCATENATING_STAND_IN = (cluster, query) -> {
+        List<Record> rows = new ArrayList<>();
+        for (Shard shard : cluster.shards()) {
+            rows.addAll(shard.dsl().fetch(query));
+        }
+        return rows;
+    };
+}
