@@ -132,7 +132,7 @@ final class QueryShape {
             for (int i = 0; i < hidden.size(); i++) {
                 fields.add(hidden.get(i).as("shardkit_sort_" + i));
             }
-            Select<?> s = original.$select(fields).$offset(null);
+            Select<?> s = withoutOffset(original.$select(fields));
             if (limit != null) {
                 s = s.$limit(DSL.inline(limit + offset));
             }
@@ -144,7 +144,7 @@ final class QueryShape {
         for (Field<?> a : aggregates()) {
             fields.addAll(parts(a));
         }
-        return original.$select(fields).$having(null).$orderBy(List.of()).$limit(null).$offset(null).$distinct(false);
+        return withoutLimit(withoutOffset(original.$select(fields).$having(null).$orderBy(List.of()).$distinct(false)));
     }
 
     /**
@@ -167,13 +167,25 @@ final class QueryShape {
             equalSoFar = equalSoFar.and(v == null ? f.isNull() : f.eq(v));
         }
         Condition where = original.$where();
-        return original.$where(after == null ? where : where == null ? seek : where.and(seek))
-                .$limit(DSL.inline(pageSize)).$offset(null);
+        return withoutOffset(original.$where(after == null ? where : where == null ? seek : where.and(seek))
+                .$limit(DSL.inline(pageSize)));
     }
 
     /** Identifies the ORDER BY, so a cursor is only used with the query that made it. */
     String orderFingerprint() {
         return Integer.toHexString(original.$orderBy().toString().hashCode());
+    }
+
+    /** jOOQ 3.21 keeps an OFFSET given without LIMIT when it is set to null; OFFSET 0 means the same and does clear it. */
+    private static Select<?> withoutOffset(Select<?> s) {
+        Select<?> cleared = s.$offset(null);
+        return cleared.$offset() == null ? cleared : cleared.$offset(DSL.inline(0));
+    }
+
+    private static Select<?> withoutLimit(Select<?> s) {
+        Select<?> cleared = s.$limit(null);
+        if (cleared.$limit() != null) throw new IllegalStateException("jOOQ kept LIMIT " + cleared.$limit() + " after clearing it");
+        return cleared;
     }
 
     /** Every aggregate the merge computes: the selected ones, then those only HAVING uses. */

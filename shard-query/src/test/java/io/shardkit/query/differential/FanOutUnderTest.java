@@ -9,7 +9,7 @@ final class FanOutUnderTest {
     //
     //     static final FanOutRunner RUNNER = (cluster, query) -> io.shardkit.query.FanOut.on(cluster).select(query).onAllShards().fetch().rows();
     //
-    static final FanOutRunner RUNNER = FanOutRunner.CONCATENATING_STAND_IN;
+    static final FanOutRunner RUNNER = (cluster, query) -> io.shardkit.query.FanOut.on(cluster).select(query).onAllShards().fetch().rows();
     // ================================================================================================================
 
     private FanOutUnderTest() {
