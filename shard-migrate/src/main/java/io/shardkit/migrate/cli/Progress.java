@@ -2,7 +2,6 @@ package io.shardkit.migrate.cli;
 
 import io.shardkit.migrate.FleetCommand;
 import io.shardkit.migrate.FleetListener;
-import io.shardkit.migrate.ShardError;
 import io.shardkit.migrate.ShardOutcome;
 import io.shardkit.router.ShardId;
 import java.io.PrintWriter;
@@ -24,7 +23,7 @@ final class Progress implements FleetListener {
 
     @Override
     public void shardFinished(ShardOutcome o, int done, int total) {
-        err.println("[" + done + "/" + total + "] " + o.shard() + " " + line(command, o) + " in " + Text.millis(o.duration()));
+        err.println("[" + done + "/" + total + "] " + o.shard() + " " + line(command, o));
         err.flush();
     }
 
@@ -34,18 +33,21 @@ final class Progress implements FleetListener {
         err.flush();
     }
 
+    /** {@code migrated 3 → V7 in 140 ms}; a failure's one-line reason comes last. */
     static String line(FleetCommand command, ShardOutcome o) {
         String at = o.versionLabel();
+        String in = " in " + Text.millis(o.duration());
+        String error = o.error().map(e -> ": " + e.summary()).orElse("");
         return switch (o.state()) {
-            case FAILED -> "FAILED at " + at + ": " + o.error().map(ShardError::summary).orElse("");
-            case INVALID -> "INVALID at " + at + ": " + o.error().map(ShardError::summary).orElse("");
+            case FAILED -> "FAILED at " + at + in + error;
+            case INVALID -> "INVALID at " + at + in + error;
             case SKIPPED -> "skipped";
             case OK, PENDING -> switch (command) {
-                case MIGRATE -> o.applied().isEmpty() ? "up to date at " + at : "migrated " + o.applied().size() + " → " + at;
-                case REPAIR -> "repaired at " + at + (o.notes().isEmpty() ? "" : ": " + String.join("; ", o.notes()));
-                case BASELINE -> "baselined at " + at;
-                case CLEAN -> "cleaned";
-                case INFO, VALIDATE, PLAN -> "at " + at + (o.pending().isEmpty() ? "" : ", " + o.pending().size() + " pending");
+                case MIGRATE -> (o.applied().isEmpty() ? "up to date at " + at : "migrated " + o.applied().size() + " → " + at) + in;
+                case REPAIR -> "repaired at " + at + in + (o.notes().isEmpty() ? "" : ": " + String.join("; ", o.notes()));
+                case BASELINE -> "baselined at " + at + in;
+                case CLEAN -> "cleaned" + in;
+                case INFO, VALIDATE, PLAN -> "at " + at + (o.pending().isEmpty() ? "" : ", " + o.pending().size() + " pending") + in;
             };
         };
     }
