@@ -351,12 +351,14 @@ public final class ShardMigrator {
 
         private List<Target> filter(List<Target> all, List<String> problems) {
             List<ShardId> known = all.stream().map(Target::id).toList();
+            int before = problems.size();
             unknown("only", only, known, problems);
             unknown("exclude", exclude, known, problems);
+            boolean allKnown = problems.size() == before;  // else "no shard left" would only repeat the same mistake
             List<Target> chosen = all.stream()
                     .filter(t -> only.isEmpty() || only.contains(t.id()))
                     .filter(t -> !exclude.contains(t.id())).toList();
-            if (!all.isEmpty() && chosen.isEmpty()) {
+            if (allKnown && !all.isEmpty() && chosen.isEmpty()) {
                 problems.add("only, exclude: no shard left of " + known + " — name at least one shard that is not excluded");
             }
             return chosen;

@@ -3,6 +3,7 @@ package io.shardkit.migrate.cli;
 import io.shardkit.migrate.FleetCommand;
 import io.shardkit.migrate.FleetReport;
 import io.shardkit.migrate.OnError;
+import io.shardkit.migrate.ShardError;
 import io.shardkit.migrate.ShardMigrator;
 import io.shardkit.router.ShardCluster;
 import io.shardkit.router.ShardException;
@@ -47,9 +48,10 @@ import picocli.CommandLine.Spec;
         header = "Flyway on every shard of a Shardkit cluster.",
         synopsisSubcommandLabel = "COMMAND",
         description = {
-                "Reads the cluster from shards.yml (${VAR} resolved from the environment) and runs the command on",
-                "each logical shard: canary shards first, alone, then up to --concurrency at a time, never two on one",
-                "database. Migrations are scanned once. Placeholders ${shard_id} and ${shard_index} are set per shard.",
+                "Reads the cluster from shards.yml ($${VAR} resolved from the environment) and runs the command on "
+                        + "each logical shard: canary shards first, alone, then up to --concurrency at a time, never two "
+                        + "on one database. Migrations are scanned once; placeholders $${shard_id} and $${shard_index} "
+                        + "are set per shard.",
                 "The result goes to stdout; progress and the summary line go to stderr."},
         subcommands = {
                 ShardMigrateCli.Migrate.class, ShardMigrateCli.Info.class, ShardMigrateCli.Validate.class,
@@ -60,7 +62,8 @@ import picocli.CommandLine.Spec;
         footerHeading = "%nExamples:%n",
         footer = {
                 "  shard-migrate --config shards.yml info",
-                "  shard-migrate --config shards.yml --locations filesystem:db/migration --canary 1 --concurrency 4 migrate",
+                "  shard-migrate --config shards.yml --canary 1 --concurrency 4 migrate",
+                "  shard-migrate --config shards.yml --locations filesystem:sql plan",
                 "  shard-migrate --config shards.yml --output json validate"})
 public final class ShardMigrateCli implements Callable<Integer> {
     /** Used when neither --locations nor {@code migrations.locations} in shards.yml names one. */
@@ -79,7 +82,7 @@ public final class ShardMigrateCli implements Callable<Integer> {
     List<String> locations;
 
     @Option(names = "--shards", paramLabel = "ID", split = ",", scope = ScopeType.INHERIT,
-            description = "Only these shards, e.g. s0,s3. ${shard_index} stays each shard's position in the cluster.")
+            description = "Only these shards, e.g. s0,s3. $${shard_index} stays each shard's position in the cluster.")
     List<String> only;
 
     @Option(names = "--exclude", paramLabel = "ID", split = ",", scope = ScopeType.INHERIT,
@@ -203,6 +206,12 @@ public final class ShardMigrateCli implements Callable<Integer> {
                 clusterConfig.databases().forEach((name, db) -> urls.put(name, JdbcUrls.redact(db.url())));
                 out.print(output == Output.json ? Json.render(report, urls) + "\n" : Text.render(report));
                 out.flush();
+                if (verbose) {
+                    report.shards().forEach(o -> o.error().flatMap(ShardError::cause).ifPresent(cause -> {
+                        err.println("[shard " + o.shard() + "] " + o.state() + ":");
+                        cause.printStackTrace(err);
+                    }));
+                }
                 err.println(report.summaryLine());
                 err.flush();
                 return ExitCodes.of(report);
@@ -281,14 +290,14 @@ public final class ShardMigrateCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "migrate", description = "Apply pending migrations to every shard (up to --target).")
+    @Command(name = "migrate", mixinStandardHelpOptions = true, description = "Apply pending migrations to every shard (up to --target).")
     static final class Migrate extends Sub {
         Migrate() {
             super(FleetCommand.MIGRATE);
         }
     }
 
-    @Command(name = "info", aliases = "status",
+    @Command(name = "info", mixinStandardHelpOptions = true, aliases = "status",
             description = "Each shard's version and pending migrations, and the fleet grouped by version.")
     static final class Info extends Sub {
         Info() {
@@ -296,7 +305,7 @@ public final class ShardMigrateCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "validate",
+    @Command(name = "validate", mixinStandardHelpOptions = true,
             description = "Check histories against the migrations (checksums, names, failed rows) and against each other (drift).")
     static final class Validate extends Sub {
         Validate() {
@@ -304,28 +313,28 @@ public final class ShardMigrateCli implements Callable<Integer> {
         }
     }
 
-    @Command(name = "plan", description = "What migrate would apply to each shard, and which shards it would refuse; changes nothing.")
+    @Command(name = "plan", mixinStandardHelpOptions = true, description = "What migrate would apply to each shard, and which shards it would refuse; changes nothing.")
     static final class Plan extends Sub {
         Plan() {
             super(FleetCommand.PLAN);
         }
     }
 
-    @Command(name = "repair", description = "Remove failed rows from each history and realign checksums with the migrations.")
+    @Command(name = "repair", mixinStandardHelpOptions = true, description = "Remove failed rows from each history and realign checksums with the migrations.")
     static final class Repair extends Sub {
         Repair() {
             super(FleetCommand.REPAIR);
         }
     }
 
-    @Command(name = "baseline", description = "Record --baseline-version on shards whose schema predates Flyway.")
+    @Command(name = "baseline", mixinStandardHelpOptions = true, description = "Record --baseline-version on shards whose schema predates Flyway.")
     static final class Baseline extends Sub {
         Baseline() {
             super(FleetCommand.BASELINE);
         }
     }
 
-    @Command(name = "clean",
+    @Command(name = "clean", mixinStandardHelpOptions = true,
             description = "Drop every object in every shard's schema. Needs migrations: { allowClean: true } in shards.yml and --allow-clean.")
     static final class Clean extends Sub {
         Clean() {
