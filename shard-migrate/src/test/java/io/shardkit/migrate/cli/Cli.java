@@ -25,6 +25,13 @@ public final class Cli {
     private Cli() {
     }
 
+    /** The cells of {@code shard}'s row in a text table (cells are separated by two spaces or more). */
+    public static java.util.List<String> row(String table, String shard) {
+        return table.lines().filter(l -> l.startsWith(shard + " ")).findFirst()
+                .map(l -> java.util.List.of(l.split(" {2,}")))
+                .orElseThrow(() -> new AssertionError("no row for " + shard + " in\n" + table));
+    }
+
     public static Run run(Map<String, String> env, String... args) {
         return run(env, () -> false, args);
     }

@@ -258,11 +258,11 @@ class ShardMigrateCliTest {
             Path yml = Cli.shardsYml(dir, dbs, LOCATIONS);
             Cli.Run run = Cli.run(env(dbs), "migrate", "--config", yml.toString(), "--target", "2", "--exclude", "s1");
             assertEquals(0, run.exitCode(), run.all());
-            assertTrue(run.out().contains("\ns0     db0       ok     empty   V2     2   "), run.all());
+            assertEquals(List.of("s0", "db0", "ok", "empty", "V2", "2"), Cli.row(run.out(), "s0").subList(0, 6), run.all());
             assertFalse(run.out().contains("\ns1 "), run.all());
             Cli.Run info = Cli.run(env(dbs), "--config", yml.toString(), "info");
             assertTrue(info.out().contains("\nversions:\n  V2     2 shards: s0 s2\n  empty  1 shard:  s1\n"), info.all());
-            assertTrue(info.out().contains("\ns0     db0       pending  V2       1        "), info.all());
+            assertEquals(List.of("s0", "db0", "pending", "V2", "1"), Cli.row(info.out(), "s0").subList(0, 5), info.all());
         }
     }
 
