@@ -202,7 +202,7 @@ public record FleetReport(FleetCommand command, List<ShardOutcome> shards, List<
     }
 
     private void addCount(List<String> parts, int n, String word, ShardState state) {
-        if (n == 0 && state != ShardState.OK) return;
+        if (n == 0) return;
         String text = n + " " + word;
         if ((state == ShardState.FAILED || state == ShardState.INVALID) && n > 0) {
             text += " (" + inState(state).stream().limit(5).map(o -> o.shard().value()).collect(Collectors.joining(", "))
