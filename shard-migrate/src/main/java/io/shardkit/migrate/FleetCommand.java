@@ -6,7 +6,7 @@ import java.util.Locale;
 public enum FleetCommand {
     /** Applies pending migrations (up to the target). */
     MIGRATE(true),
-    /** Reads each shard's version and pending migrations; the report groups shards by version. */
+    /** Reads each shard's version and pending migrations; the report groups shards by version and shows drift. */
     INFO(false),
     /** Checks applied migrations against the scanned ones (checksums, names) and histories across shards (drift). */
     VALIDATE(false),

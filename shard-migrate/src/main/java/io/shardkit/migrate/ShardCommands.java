@@ -58,7 +58,7 @@ final class ShardCommands {
         try {
             return switch (command) {
                 case MIGRATE -> run.migrate();
-                case INFO -> run.info(false, false);
+                case INFO -> run.info(false, true);
                 case VALIDATE -> run.info(true, true);
                 case PLAN -> run.info(true, false);
                 case REPAIR -> run.repair();
@@ -160,7 +160,7 @@ final class ShardCommands {
             }
         }
 
-        /** info, plan ({@code validate}: as migrate would) and validate ({@code drift}: histories kept for the fleet check). */
+        /** info, plan ({@code validate}: as migrate would) and validate; {@code drift}: keep the history for the fleet check. */
         Result info(boolean validate, boolean drift) {
             MigrationInfoService info = flyway(t, false).info();
             Optional<String> current = current(info);

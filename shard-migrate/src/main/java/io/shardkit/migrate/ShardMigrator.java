@@ -87,7 +87,10 @@ public final class ShardMigrator {
         return run(FleetCommand.MIGRATE);
     }
 
-    /** Each shard's version and pending migrations; {@link FleetReport#byVersion()} shows the fleet's spread. */
+    /**
+     * Each shard's version and pending migrations; {@link FleetReport#byVersion()} shows the fleet's spread and
+     * {@link FleetReport#drift()} the histories that disagree.
+     */
     public FleetReport info() {
         return run(FleetCommand.INFO);
     }
@@ -188,14 +191,16 @@ public final class ShardMigrator {
             return this;
         }
 
-        /** Only these shards (the {@code ${shard_index}} of each stays its position in the cluster). */
+        /** Only these shards (the {@code ${shard_index}} of each stays its position in the cluster); empty: all. */
         public Builder only(Collection<ShardId> shards) {
+            only.clear();
             only.addAll(shards);
             return this;
         }
 
         /** All shards but these. */
         public Builder exclude(Collection<ShardId> shards) {
+            exclude.clear();
             exclude.addAll(shards);
             return this;
         }

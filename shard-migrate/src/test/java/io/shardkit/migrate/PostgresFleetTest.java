@@ -170,6 +170,15 @@ class PostgresFleetTest {
             assertTrue(text.out().contains("\ndrift:\n  [shard s2] V2: checksum 12345 here, " + checksum + " on 3 other shards\n"),
                     text.all());
 
+            List<String> s2 = Cli.row(text.out(), "s2");
+            assertEquals(List.of("s2", "db2", "INVALID", "V3", "0"), s2.subList(0, 5), text.all());
+            assertEquals("Migration checksum mismatch for migration version 2", s2.get(6));
+            assertTrue(text.out().contains("    Either revert the changes to the migration, or run repair to update the schema history.\n"),
+                    text.all());
+            Cli.Run info = Cli.run(ENV, "--config", yml.toString(), "--output", "json", "info");
+            assertEquals(4, info.exitCode(), "info shows drift too\n" + info.all());
+            assertEquals("s2", json(info.out()).at("/drift/0/shard").asText());
+
             Cli.Run repair = Cli.run(ENV, "--config", yml.toString(), "--shards", "s2", "repair");
             assertEquals(0, repair.exitCode(), repair.all());
             assertEquals(checksum, Fleet.query(dbs.database(2), "SELECT checksum FROM flyway_schema_history WHERE version = '2'").getFirst());
