@@ -33,6 +33,10 @@ import org.openjdk.jmh.annotations.Warmup;
  * hand (a new Flyway per DataSource, one after the other) against {@link ShardMigrator} at concurrency 1 and 4.
  * Every iteration starts from empty databases (each {@code public} schema dropped and recreated before it, untimed),
  * and checks that all 1,280 migrations ran. Both sides use the same cluster, so the same warm connection pools.
+ *
+ * <p>JMH runs the three runners one after another, so on a shared machine a change of load between them biases the
+ * comparison. {@link #main} is a control for that: it runs the three in turn, round after round, in one JVM
+ * ({@code java -cp benchmarks/target/benchmarks.jar io.shardkit.bench.MigrateBenchmark 64 5}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -55,19 +59,38 @@ public class MigrateBenchmark {
     @Setup(Level.Trial)
     public void start() {
         databases = EmbeddedShards.start(Engine.POSTGRES, DATABASES);
+        cluster = cluster(databases);
+    }
+
+    @Setup(Level.Iteration)
+    public void emptyEveryDatabase() throws SQLException {
+        empty(cluster);
+    }
+
+    @Benchmark
+    public int migrate() {
+        return run(runner, cluster);
+    }
+
+    @TearDown(Level.Trial)
+    public void stop() {
+        cluster.close();
+        databases.close();
+    }
+
+    static ShardCluster cluster(EmbeddedShards databases) {
         ShardCluster.Builder b = ShardCluster.builder();
-        for (int i = 0; i < DATABASES; i++) {
+        for (int i = 0; i < databases.databases().size(); i++) {
             TestDatabase db = databases.database(i);
             // 3 connections each: Flyway holds 2 on PostgreSQL; 64 x 3 stays under the test server's 300.
             b.database("db" + i, new DatabaseConfig(db.jdbcUrl(), db.username(), db.password(), null,
                     new PoolConfig(3, 3, 30_000L, null, null)));
             b.shard("s" + i, "db" + i);
         }
-        cluster = b.jump().build();
+        return b.jump().build();
     }
 
-    @Setup(Level.Iteration)
-    public void emptyEveryDatabase() throws SQLException {
+    static void empty(ShardCluster cluster) throws SQLException {
         for (Shard shard : cluster.shards()) {
             try (Connection c = shard.dataSource().getConnection(); Statement s = c.createStatement()) {
                 s.execute("DROP SCHEMA public CASCADE");
@@ -76,22 +99,23 @@ public class MigrateBenchmark {
         }
     }
 
-    @Benchmark
-    public int migrate() {
+    /** Migrates every shard of {@code cluster} with {@code runner}; checks that every migration ran. */
+    static int run(String runner, ShardCluster cluster) {
         int applied = switch (runner) {
-            case "naive" -> naive();
-            case "migrator-1" -> migrator(1);
-            case "migrator-4" -> migrator(4);
+            case "naive" -> naive(cluster);
+            case "migrator-1" -> migrator(cluster, 1);
+            case "migrator-4" -> migrator(cluster, 4);
             default -> throw new IllegalArgumentException("unknown runner " + runner);
         };
-        if (applied != DATABASES * MIGRATIONS) {
-            throw new IllegalStateException(runner + " applied " + applied + " migrations, not " + DATABASES * MIGRATIONS);
+        int expected = cluster.shards().size() * MIGRATIONS;
+        if (applied != expected) {
+            throw new IllegalStateException(runner + " applied " + applied + " migrations, not " + expected);
         }
         return applied;
     }
 
     /** What a service does without ShardMigrator. */
-    private int naive() {
+    private static int naive(ShardCluster cluster) {
         int applied = 0;
         for (Shard shard : cluster.shards()) {
             applied += Flyway.configure().dataSource(shard.dataSource()).locations(LOCATION).load().migrate().migrationsExecuted;
@@ -99,15 +123,33 @@ public class MigrateBenchmark {
         return applied;
     }
 
-    private int migrator(int concurrency) {
+    private static int migrator(ShardCluster cluster, int concurrency) {
         FleetReport report = ShardMigrator.configure().cluster(cluster).locations(LOCATION).concurrency(concurrency)
                 .load().migrate().orThrow();
         return report.summary().migrationsApplied();
     }
 
-    @TearDown(Level.Trial)
-    public void stop() {
-        cluster.close();
-        databases.close();
+    /**
+     * The control run: {@code args[0]} databases (default 64), {@code args[1]} rounds (default 5); each round runs
+     * the three runners in turn on emptied databases and prints their times.
+     */
+    public static void main(String[] args) throws SQLException {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : DATABASES;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        System.setProperty("org.jooq.no-logo", "true");
+        try (EmbeddedShards dbs = EmbeddedShards.start(Engine.POSTGRES, count); ShardCluster cluster = cluster(dbs)) {
+            System.out.printf("%d databases x %d migrations, %d rounds of naive, migrator-1, migrator-4 in turn (ms)%n",
+                    count, MIGRATIONS, rounds);
+            for (int round = 1; round <= rounds; round++) {
+                StringBuilder line = new StringBuilder("round " + round + ":");
+                for (String runner : new String[] {"naive", "migrator-1", "migrator-4"}) {
+                    empty(cluster);
+                    long started = System.nanoTime();
+                    run(runner, cluster);
+                    line.append(String.format("  %s %6d", runner, (System.nanoTime() - started) / 1_000_000));
+                }
+                System.out.println(line);
+            }
+        }
     }
 }

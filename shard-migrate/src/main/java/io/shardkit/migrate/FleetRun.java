@@ -5,6 +5,7 @@ import io.shardkit.migrate.ShardMigrator.Target;
 import io.shardkit.router.ShardId;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -93,7 +94,7 @@ final class FleetRun {
         Map<ShardId, List<DriftDetector.Applied>> histories = new LinkedHashMap<>();
         for (ShardCommands.Result r : results) r.history().ifPresent(h -> histories.put(r.outcome().shard(), h));
         if (restoreInterrupt) Thread.currentThread().interrupt();
-        return new FleetReport(command, java.util.Arrays.stream(results).map(ShardCommands.Result::outcome).toList(),
+        return new FleetReport(command, Arrays.stream(results).map(ShardCommands.Result::outcome).toList(),
                 DriftDetector.detect(histories), Duration.ofNanos(System.nanoTime() - started), interrupted, failedCanary);
     }
 
