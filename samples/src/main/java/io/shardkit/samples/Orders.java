@@ -6,13 +6,15 @@ import static org.jooq.impl.DSL.table;
 
 import java.math.BigDecimal;
 import java.time.LocalDateTime;
-import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
 import org.jooq.impl.SQLDataType;
 
-/** The sample's one table and its row type; the queries live in {@link JooqOrderRepository}. */
+/**
+ * The sample's one table and its row type; the queries live in {@link JooqOrderRepository}, the table's definition in
+ * {@code db/migration/V1__orders.sql}, applied to every shard by {@code ShardMigrator}.
+ */
 public final class Orders {
     public static final Table<Record> ORDERS = table(name("orders"));
     public static final Field<Long> ID = field(name("id"), SQLDataType.BIGINT.notNull());
@@ -26,13 +28,5 @@ public final class Orders {
     }
 
     private Orders() {
-    }
-
-    public static void createTable(DSLContext dsl) {
-        dsl.createTableIfNotExists(ORDERS)
-                .columns(ID, CUSTOMER_ID, STATUS, TOTAL, CREATED_AT)
-                .primaryKey(ID)
-                .execute();
-        dsl.createIndexIfNotExists(name("orders_by_customer")).on(ORDERS, CUSTOMER_ID).execute();
     }
 }

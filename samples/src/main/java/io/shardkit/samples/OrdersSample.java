@@ -1,5 +1,7 @@
 package io.shardkit.samples;
 
+import io.shardkit.migrate.FleetReport;
+import io.shardkit.migrate.ShardMigrator;
 import io.shardkit.router.PoolStats;
 import io.shardkit.router.Shard;
 import io.shardkit.router.ShardCluster;
@@ -30,8 +32,8 @@ import java.util.SplittableRandom;
 import java.util.stream.Stream;
 
 /**
- * A small multi-tenant orders service on 4 embedded shards: it reads {@code shards.yml}, creates the table on
- * every shard, routes 1,000 customers' orders by customer id, reads some back by key and prints where
+ * A small multi-tenant orders service on 4 embedded shards: it reads {@code shards.yml}, migrates every shard
+ * with {@code ShardMigrator}, routes 1,000 customers' orders by customer id, reads some back by key and prints where
  * everything landed. H2 files by default; {@code --engine=postgres} runs it on embedded PostgreSQL with a streaming
  * replica per database, and tours replica reads and read-your-writes.
  */
@@ -118,9 +120,10 @@ public final class OrdersSample {
         try (ShardCluster cluster = ShardCluster.create(config)) {
             out.println("Shardkit orders sample on " + setup.where());
             out.println(cluster);
-            for (Shard shard : cluster.shards()) {
-                Orders.createTable(shard.dsl());
-            }
+            // The schema: db/migration on the classpath, through Flyway on every shard at once, scanned once.
+            FleetReport schema = ShardMigrator.configure().cluster(cluster).locations("classpath:db/migration")
+                    .concurrency(SHARDS).load().migrate().orThrow();
+            out.println(schema.summaryLine());
 
             // Route every customer's orders to the customer's shard: one local transaction per customer, through
             // the repository bound to it. Order ids come from the generator and carry their shard's number.

@@ -1,6 +1,7 @@
 package io.shardkit.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkit.router.ShardId;
@@ -43,7 +44,20 @@ class OrdersSampleTest {
                 }
             }
         }
+        // The schema came through ShardMigrator: each shard's Flyway history holds V1 once, with the shard's own id.
+        for (int i = 0; i < 4; i++) {
+            try (Connection c = DriverManager.getConnection(env.get("SHARD" + i + "_URL"), "sa", "sample");
+                 ResultSet rs = c.createStatement().executeQuery(
+                         "select \"version\", \"success\" from \"flyway_schema_history\" where \"version\" is not null")) {
+                assertTrue(rs.next(), "s" + i + " has a schema history");
+                assertEquals("1", rs.getString(1));
+                assertTrue(rs.getBoolean(2));
+                assertFalse(rs.next(), "s" + i + ": V1 only, once");
+            }
+        }
         String output = printed.toString(StandardCharsets.UTF_8);
+        assertTrue(output.contains("\nmigrate: 4 shards in "), output);
+        assertTrue(output.contains(" — 4 ok; 4 migrations applied; fleet at V1\n"), output);
         assertTrue(output.contains("customer   42 -> s3 (pinned)"), output);
         assertTrue(output.contains("Routed " + String.format("%,d", report.orders()) + " orders"), output);
         assertTrue(output.contains("Top customers by total (one fan-out, groups merged across shards):\n  customer "), output);

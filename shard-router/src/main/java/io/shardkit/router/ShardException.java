@@ -22,7 +22,12 @@ public class ShardException extends RuntimeException {
          * A {@link ShardIdGenerator} cannot issue an id now: the clock stepped back further or longer than it may
          * wait, reads outside the ids' time range, or the waiting thread was interrupted. No id was issued.
          */
-        CLOCK
+        CLOCK,
+        /**
+         * A fleet migration left shards failed, skipped or invalid; the exception carries the report (see
+         * {@code io.shardkit.migrate.FleetReport#orThrow()}).
+         */
+        MIGRATION
     }
 
     private final Code code;

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param keyType   the type of every shard key (long, string, uuid, bytes, instant); required for pins and ranges
  * @param pins      key → shard overrides consulted before the strategy
  * @param reads     how reads use replicas; null for the defaults
+ * @param migrations what {@code shard-migrate} applies to every shard; null when the file does not say
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClusterConfig(
@@ -23,12 +24,19 @@ public record ClusterConfig(
         StrategyConfig strategy,
         String keyType,
         Map<String, String> pins,
-        ReadsConfig reads) {
+        ReadsConfig reads,
+        MigrationsConfig migrations) {
 
     /** The same cluster without {@code reads} settings (replica defaults). */
     public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
                          String keyType, Map<String, String> pins) {
-        this(databases, shards, strategy, keyType, pins, null);
+        this(databases, shards, strategy, keyType, pins, null, null);
+    }
+
+    /** The same cluster without a {@code migrations} section. */
+    public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
+                         String keyType, Map<String, String> pins, ReadsConfig reads) {
+        this(databases, shards, strategy, keyType, pins, reads, null);
     }
 
     public ClusterConfig {
@@ -82,6 +90,21 @@ public record ClusterConfig(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ReadsConfig(Long maxReplicaLagMs, Long lagCheckIntervalMs, Long retryFailedReplicaAfterMs,
                               Long stickyAfterWriteMs) {
+    }
+
+    /**
+     * What the {@code shard-migrate} CLI applies to every shard; the router itself ignores this section.
+     *
+     * @param locations  Flyway locations ({@code filesystem:db/migration}, {@code classpath:db/migration}); a
+     *                   relative {@code filesystem:} path is read from the directory of the file that names it
+     * @param allowClean whether {@code clean} (which drops every object in every shard's schema) may run at all;
+     *                   the CLI also wants {@code --allow-clean} on the command line. Default false.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MigrationsConfig(List<String> locations, Boolean allowClean) {
+        public MigrationsConfig {
+            locations = locations == null ? List.of() : List.copyOf(locations);
+        }
     }
 
     /** Pool settings passed to HikariCP; null means HikariCP's default. */

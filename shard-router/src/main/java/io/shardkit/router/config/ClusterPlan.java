@@ -74,6 +74,7 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
             ShardStrategy strategy = strategy(new ArrayList<>(placements.keySet()), keyType);
             DirectoryPins pins = pins(placements, keyType);
             ReadPolicy reads = reads();
+            migrations();
             for (String db : databases.keySet()) {
                 if (placements.values().stream().noneMatch(p -> p.database().equals(db))) {
                     warnings.add("databases." + db + ": no shard uses this database — remove it or place a shard on it");
@@ -148,6 +149,17 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
                 }
                 if (r.url().equals(db.url())) {
                     problems.add(rp + ".url: the same URL as the primary — reads would not be offloaded; remove the replica");
+                }
+            }
+        }
+
+        /** Checked here so a bad section fails at start-up like every other; only shard-migrate reads it. */
+        private void migrations() {
+            ClusterConfig.MigrationsConfig m = config.migrations();
+            if (m == null) return;
+            for (int i = 0; i < m.locations().size(); i++) {
+                if (m.locations().get(i).isBlank()) {
+                    problems.add("migrations.locations[" + i + "]: empty — write a Flyway location, e.g. filesystem:db/migration");
                 }
             }
         }

@@ -79,6 +79,12 @@ class ConfigValidationTest {
     }
 
     @Test
+    void blankMigrationLocation() {
+        assertProblems(TWO_DATABASES + TWO_SHARDS + MODULO + "migrations: { locations: [ \"filesystem:db/migration\", \" \" ] }\n",
+                "migrations.locations[1]: empty — write a Flyway location, e.g. filesystem:db/migration");
+    }
+
+    @Test
     void duplicateShardId() {
         assertProblems(TWO_DATABASES + """
                 shards:
@@ -559,7 +565,7 @@ class ConfigValidationTest {
     @Test
     void unknownYamlPropertyNamesItAndTheKnownOnes() {
         assertProblems(TWO_DATABASES + TWO_SHARDS + MODULO + "pinns: { a: s0 }\n",
-                "pinns: unknown property 'pinns' — known here: [databases, keyType, pins, reads, shards, strategy]");
+                "pinns: unknown property 'pinns' — known here: [databases, keyType, migrations, pins, reads, shards, strategy]");
         assertProblems("""
                 databases:
                   db0: { url: "jdbc:h2:mem:a", passwd: x }

@@ -57,6 +57,16 @@ class ShardsYamlTest {
     }
 
     @Test
+    void parsesTheMigrationsSection() {
+        ClusterConfig config = ShardsYaml.parse(
+                "migrations: { locations: [ \"filesystem:db/migration\", \"classpath:db/common\" ], allowClean: true }\n", NO_ENV);
+        assertEquals(new ClusterConfig.MigrationsConfig(List.of("filesystem:db/migration", "classpath:db/common"), true),
+                config.migrations());
+        assertNull(ShardsYaml.parse(EXAMPLE, Map.of("DB_PASSWORD", SENTINEL)::get).migrations(), "absent: null");
+        assertEquals(List.of(), ShardsYaml.parse("migrations: { allowClean: false }\n", NO_ENV).migrations().locations());
+    }
+
+    @Test
     void parsesRanges() {
         ClusterConfig config = ShardsYaml.parse("""
                 strategy: { type: range, ranges: [ { shard: s0, from: unbounded, to: 1000 }, { shard: s1, from: 1000, to: unbounded } ] }
