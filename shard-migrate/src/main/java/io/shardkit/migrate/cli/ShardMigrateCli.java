@@ -216,8 +216,6 @@ public final class ShardMigrateCli implements Callable<Integer> {
                 err.flush();
                 return ExitCodes.of(report);
             }
-        } catch (CommandLine.ParameterException e) {
-            throw e;
         } catch (ShardConfigException e) {
             return fail(command, ExitCodes.USAGE, e.getMessage(), e, out, err);
         } catch (ShardException e) {
