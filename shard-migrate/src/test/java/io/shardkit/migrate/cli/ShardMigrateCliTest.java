@@ -164,6 +164,24 @@ class ShardMigrateCliTest {
     }
 
     @Test
+    void theRunUsesPoolsOfItsOwnAndNoReplicas(@TempDir Path dir) throws IOException {
+        try (EmbeddedShards dbs = EmbeddedShards.start(Engine.POSTGRES, 2)) {
+            migrations(dir, "base");
+            Path yml = Cli.shardsYml(dir, dbs, LOCATIONS);
+            // A pool of 1 would starve Flyway on PostgreSQL, and the replica does not exist: neither matters here.
+            Files.writeString(yml, Files.readString(yml).replace("pool: { maximumPoolSize: 3, minimumIdle: 0 }",
+                    "pool: { maximumPoolSize: 1 }, replicas: [ { url: \"jdbc:postgresql://localhost:1/none\" } ]"));
+            Cli.Run run = Cli.run(ENV, "--config", yml.toString(), "migrate");
+            assertEquals(0, run.exitCode(), run.all());
+
+            Files.writeString(yml, Files.readString(yml).replace("maximumPoolSize: 1", "maximumPoolSize: 0"));
+            Cli.Run invalid = Cli.run(ENV, "--config", yml.toString(), "info");
+            assertEquals(2, invalid.exitCode(), "the file is still checked as the service would read it\n" + invalid.all());
+            assertTrue(invalid.err().contains("  - databases.db0.pool.maximumPoolSize: must be at least 1, was 0\n"), invalid.all());
+        }
+    }
+
+    @Test
     void helpListsTheCommandsAndTheExitCodes() {
         Cli.Run help = Cli.run(ENV, "--help");
         assertEquals(0, help.exitCode());
