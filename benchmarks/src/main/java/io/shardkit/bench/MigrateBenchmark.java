@@ -43,7 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Warmup(iterations = 1)
 @Measurement(iterations = 3)
-@Fork(value = 1, jvmArgsAppend = {"-Dorg.jooq.no-logo=true", "-Dorg.jooq.no-tips=true"})
+@Fork(value = 1, jvmArgsAppend = {"-Dorg.jooq.no-logo=true", "-Dorg.jooq.no-tips=true",
+        "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"})
 public class MigrateBenchmark {
     static final int DATABASES = 64;
     static final int MIGRATIONS = 20;
@@ -137,6 +138,7 @@ public class MigrateBenchmark {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : DATABASES;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         System.setProperty("org.jooq.no-logo", "true");
+        System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "warn");  // as in the JMH forks
         try (EmbeddedShards dbs = EmbeddedShards.start(Engine.POSTGRES, count); ShardCluster cluster = cluster(dbs)) {
             System.out.printf("%d databases x %d migrations, %d rounds of naive, migrator-1, migrator-4 in turn (ms)%n",
                     count, MIGRATIONS, rounds);

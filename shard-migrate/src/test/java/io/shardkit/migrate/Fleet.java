@@ -19,17 +19,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-/** Test fleets: a cluster over {@link EmbeddedShards} databases, and migration sets copied into a folder. */
-final class Fleet {
+/** Test fleets: a cluster over {@link EmbeddedShards} databases, migration sets copied into a folder, SQL helpers. */
+public final class Fleet {
     private Fleet() {
     }
 
     /** Shards s0..sN-1, one per database, with small pools (a test server holds many databases). */
-    static ShardCluster cluster(EmbeddedShards databases) {
+    public static ShardCluster cluster(EmbeddedShards databases) {
         return cluster(databases, null);
     }
 
-    static ShardCluster cluster(EmbeddedShards databases, String password) {
+    public static ShardCluster cluster(EmbeddedShards databases, String password) {
         ShardCluster.Builder b = ShardCluster.builder();
         List<TestDatabase> dbs = databases.databases();
         for (int i = 0; i < dbs.size(); i++) {
@@ -42,7 +42,7 @@ final class Fleet {
     }
 
     /** Copies the migration sets (folders under {@code fleet/} in the test resources) into {@code dir}. */
-    static Path migrations(Path dir, String... sets) {
+    public static Path migrations(Path dir, String... sets) {
         try {
             Files.createDirectories(dir);
             for (String set : sets) {
@@ -59,12 +59,12 @@ final class Fleet {
         }
     }
 
-    static String location(Path dir) {
+    public static String location(Path dir) {
         return "filesystem:" + dir.toAbsolutePath();
     }
 
     /** The first column of every row of {@code sql} on {@code db}, as text. */
-    static List<String> query(TestDatabase db, String sql) {
+    public static List<String> query(TestDatabase db, String sql) {
         try (Connection c = db.open(); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<String> out = new ArrayList<>();
             while (rs.next()) out.add(rs.getString(1));
@@ -74,11 +74,23 @@ final class Fleet {
         }
     }
 
-    static void execute(TestDatabase db, String sql) {
+    public static void execute(TestDatabase db, String sql) {
         try (Connection c = db.open(); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException(db.name() + ": " + sql + " — " + e.getMessage(), e);
         }
+    }
+
+    /** The one value {@code sql} selects. */
+    public static String value(TestDatabase db, String sql) {
+        return query(db, sql).getFirst();
+    }
+
+    /** On PostgreSQL: the highest version applied successfully, or {@code empty} where Flyway never ran. */
+    public static String postgresVersion(TestDatabase db) {
+        if (value(db, "SELECT to_regclass('public.flyway_schema_history') IS NOT NULL").equals("f")) return "empty";
+        return value(db, "SELECT COALESCE(MAX(version::int)::text, 'empty') FROM flyway_schema_history"
+                + " WHERE success AND version IS NOT NULL");
     }
 }

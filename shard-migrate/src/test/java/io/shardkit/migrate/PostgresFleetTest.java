@@ -22,15 +22,12 @@ import org.junit.jupiter.api.io.TempDir;
 class PostgresFleetTest {
     static final Map<String, String> ENV = Map.of("SHARD_PASSWORD", "unused-locally");
 
-    /** The highest version applied successfully, or {@code empty} where Flyway never ran. */
     static String version(TestDatabase db) {
-        if (!hasTable(db, "flyway_schema_history")) return "empty";
-        return Fleet.query(db, "SELECT COALESCE(MAX(version::int)::text, 'empty') FROM flyway_schema_history"
-                + " WHERE success AND version IS NOT NULL").getFirst();
+        return Fleet.postgresVersion(db);
     }
 
     static boolean hasTable(TestDatabase db, String table) {
-        return Fleet.query(db, "SELECT to_regclass('public." + table + "') IS NOT NULL").getFirst().equals("t");
+        return Fleet.value(db, "SELECT to_regclass('public." + table + "') IS NOT NULL").equals("t");
     }
 
     static List<String> failedRows(TestDatabase db) {

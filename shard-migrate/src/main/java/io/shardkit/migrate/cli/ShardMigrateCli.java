@@ -9,6 +9,9 @@ import io.shardkit.router.ShardCluster;
 import io.shardkit.router.ShardException;
 import io.shardkit.router.ShardId;
 import io.shardkit.router.config.ClusterConfig;
+import io.shardkit.router.config.ClusterConfig.DatabaseConfig;
+import io.shardkit.router.config.ClusterConfig.PoolConfig;
+import io.shardkit.router.config.ClusterPlan;
 import io.shardkit.router.config.JdbcUrls;
 import io.shardkit.router.config.ShardConfigException;
 import io.shardkit.router.config.ShardsYaml;
@@ -52,7 +55,8 @@ import picocli.CommandLine.Spec;
                         + "each logical shard: canary shards first, alone, then up to --concurrency at a time, never two "
                         + "on one database. Migrations are scanned once; placeholders $${shard_id} and $${shard_index} "
                         + "are set per shard.",
-                "The result goes to stdout; progress and the summary line go to stderr."},
+                "The result goes to stdout; progress and the summary line go to stderr. Each database gets a pool of at "
+                        + "most 2 connections for the run, whatever shards.yml sizes for the service; replicas are not used."},
         subcommands = {
                 ShardMigrateCli.Migrate.class, ShardMigrateCli.Info.class, ShardMigrateCli.Validate.class,
                 ShardMigrateCli.Plan.class, ShardMigrateCli.Repair.class, ShardMigrateCli.Baseline.class,
@@ -184,9 +188,10 @@ public final class ShardMigrateCli implements Callable<Integer> {
                 throw new CommandLine.ParameterException(sub.commandLine(), "Missing required option: '--config=FILE'");
             }
             ClusterConfig clusterConfig = ShardsYaml.load(config, env);
+            ClusterPlan.compile(clusterConfig);  // the file as the service reads it: every problem, before any change
             List<String> chosenLocations = locations(clusterConfig);
             boolean cleanAllowed = command != FleetCommand.CLEAN || allowClean(clusterConfig);
-            try (ShardCluster cluster = ShardCluster.create(clusterConfig)) {
+            try (ShardCluster cluster = ShardCluster.create(forMigration(clusterConfig))) {
                 ShardMigrator.Builder builder = ShardMigrator.configure()
                         .cluster(cluster)
                         .only(ids(only))
@@ -216,8 +221,6 @@ public final class ShardMigrateCli implements Callable<Integer> {
                 err.flush();
                 return ExitCodes.of(report);
             }
-        } catch (CommandLine.ParameterException e) {
-            throw e;
         } catch (ShardConfigException e) {
             return fail(command, ExitCodes.USAGE, e.getMessage(), e, out, err);
         } catch (ShardException e) {
@@ -235,6 +238,20 @@ public final class ShardMigrateCli implements Callable<Integer> {
             out.flush();
         }
         return exitCode;
+    }
+
+    /**
+     * The cluster with pools for a migration run rather than for the service's traffic: at most 2 connections per
+     * database (one shard per database runs at a time, and Flyway holds 2 on PostgreSQL), none kept idle, and no
+     * replica pools (migrations write to primaries only). A fleet of 64 databases with pools of 20 would otherwise
+     * open up to 1,280 connections to run a command.
+     */
+    static ClusterConfig forMigration(ClusterConfig c) {
+        Map<String, DatabaseConfig> databases = new LinkedHashMap<>();
+        c.databases().forEach((name, db) -> databases.put(name, new DatabaseConfig(db.url(), db.username(), db.password(),
+                db.dialect(), new PoolConfig(2, 0, db.pool() == null ? null : db.pool().connectionTimeoutMs(), null, null),
+                List.of())));
+        return new ClusterConfig(databases, c.shards(), c.strategy(), c.keyType(), c.pins(), c.reads(), c.migrations());
     }
 
     /** --locations, else the file's migrations.locations (relative filesystem paths from the file's folder), else the default. */

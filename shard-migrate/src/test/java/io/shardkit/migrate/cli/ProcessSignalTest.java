@@ -5,15 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardkit.migrate.Fleet;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
 import io.shardkit.test.TestDatabase;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,12 +40,7 @@ class ProcessSignalTest {
     }
 
     static long count(TestDatabase db, String sql) {
-        try (Connection c = db.open(); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Long.parseLong(Fleet.value(db, sql));
     }
 
     /** Advisory locks held on {@code db} by any session (pg_locks is server-wide: asked from the admin side of db). */
@@ -73,11 +66,6 @@ class ProcessSignalTest {
                 + Files.readString(dir.resolve("stderr.txt"));
     }
 
-    static String version(TestDatabase db) {
-        if (count(db, "SELECT COUNT(*) FROM pg_tables WHERE tablename = 'flyway_schema_history'") == 0) return "empty";
-        return Long.toString(count(db, "SELECT COALESCE(MAX(version::int), 0) FROM flyway_schema_history WHERE success"));
-    }
-
     @Test
     void killedMidMigrationTheRerunCompletesAndNoLockIsLeft(@TempDir Path dir) throws Exception {
         try (EmbeddedShards dbs = EmbeddedShards.start(Engine.POSTGRES, 3)) {
@@ -93,9 +81,9 @@ class ProcessSignalTest {
             } finally {
                 process.destroyForcibly();
             }
-            assertEquals("2", version(dbs.database(0)), "s0 finished before the kill");
-            assertEquals("1", version(dbs.database(1)), "s1 was killed inside V2, after committing V1");
-            assertEquals("empty", version(dbs.database(2)), "s2 never started");
+            assertEquals("2", Fleet.postgresVersion(dbs.database(0)), "s0 finished before the kill");
+            assertEquals("1", Fleet.postgresVersion(dbs.database(1)), "s1 was killed inside V2, after committing V1");
+            assertEquals("empty", Fleet.postgresVersion(dbs.database(2)), "s2 never started");
 
             // PostgreSQL ends the dead client's session once its statement returns; the rerun waits for the lock.
             Cli.Run rerun = Cli.run(ENV, "--config", yml.toString(), "--concurrency", "3", "--output", "json", "migrate");
@@ -106,7 +94,7 @@ class ProcessSignalTest {
             assertEquals(1, json.at("/shards/1/applied").size());
             assertEquals(2, json.at("/shards/2/applied").size());
             for (TestDatabase db : dbs.databases()) {
-                assertEquals("2", version(db), db.name());
+                assertEquals("2", Fleet.postgresVersion(db), db.name());
                 assertEquals(0, count(db, "SELECT COUNT(*) FROM flyway_schema_history WHERE NOT success"), db.name());
                 assertEquals(0, advisoryLocks(db), db.name() + ": no lock left behind");
             }
@@ -138,8 +126,8 @@ class ProcessSignalTest {
             assertTrue(err.contains("shard-migrate: interrupted — no new shard will start; waiting for the running ones"
                     + " (Ctrl-C again to stop at once)\n"), output(dir));
             assertTrue(err.contains("[2/3] s1 migrated 2 → V2 in "), output(dir));
-            assertEquals("2", version(dbs.database(1)), "the running shard finished");
-            assertEquals("empty", version(dbs.database(2)));
+            assertEquals("2", Fleet.postgresVersion(dbs.database(1)), "the running shard finished");
+            assertEquals("empty", Fleet.postgresVersion(dbs.database(2)));
             assertEquals(0, advisoryLocks(dbs.database(1)));
         }
     }

@@ -6,22 +6,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardkit.migrate.Fleet;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
 import io.shardkit.test.TestDatabase;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -36,20 +33,9 @@ class ShardMigrateCliTest {
     }
     static final String LOCATIONS = "migrations: { locations: [ \"filesystem:migrations\" ] }\n";
 
+    /** The migration sets, copied into {@code dir/migrations} (where {@link #LOCATIONS} points). */
     static void migrations(Path dir, String... sets) {
-        try {
-            Files.createDirectories(dir.resolve("migrations"));
-            for (String set : sets) {
-                Path from = Path.of(ShardMigrateCliTest.class.getResource("/fleet/" + set).toURI());
-                try (Stream<Path> files = Files.list(from)) {
-                    for (Path f : files.toList()) {
-                        Files.copy(f, dir.resolve("migrations").resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
-        } catch (IOException | URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        Fleet.migrations(dir.resolve("migrations"), sets);
     }
 
     static JsonNode json(Cli.Run run) {
@@ -57,15 +43,6 @@ class ShardMigrateCliTest {
             return new ObjectMapper().readTree(run.out());
         } catch (IOException e) {
             throw new AssertionError("stdout is not one JSON document:\n" + run.all(), e);
-        }
-    }
-
-    static String query(TestDatabase db, String sql) {
-        try (Connection c = db.open(); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getString(1);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
         }
     }
 
@@ -187,6 +164,24 @@ class ShardMigrateCliTest {
     }
 
     @Test
+    void theRunUsesPoolsOfItsOwnAndNoReplicas(@TempDir Path dir) throws IOException {
+        try (EmbeddedShards dbs = EmbeddedShards.start(Engine.POSTGRES, 2)) {
+            migrations(dir, "base");
+            Path yml = Cli.shardsYml(dir, dbs, LOCATIONS);
+            // A pool of 1 would starve Flyway on PostgreSQL, and the replica does not exist: neither matters here.
+            Files.writeString(yml, Files.readString(yml).replace("pool: { maximumPoolSize: 3, minimumIdle: 0 }",
+                    "pool: { maximumPoolSize: 1 }, replicas: [ { url: \"jdbc:postgresql://localhost:1/none\" } ]"));
+            Cli.Run run = Cli.run(ENV, "--config", yml.toString(), "migrate");
+            assertEquals(0, run.exitCode(), run.all());
+
+            Files.writeString(yml, Files.readString(yml).replace("maximumPoolSize: 1", "maximumPoolSize: 0"));
+            Cli.Run invalid = Cli.run(ENV, "--config", yml.toString(), "info");
+            assertEquals(2, invalid.exitCode(), "the file is still checked as the service would read it\n" + invalid.all());
+            assertTrue(invalid.err().contains("  - databases.db0.pool.maximumPoolSize: must be at least 1, was 0\n"), invalid.all());
+        }
+    }
+
+    @Test
     void helpListsTheCommandsAndTheExitCodes() {
         Cli.Run help = Cli.run(ENV, "--help");
         assertEquals(0, help.exitCode());
@@ -225,12 +220,12 @@ class ShardMigrateCliTest {
             Cli.Run flagMissing = Cli.run(env(dbs), "--config", allowing.toString(), "clean");
             assertEquals(2, flagMissing.exitCode());
             assertEquals(refused + "--allow-clean was not given)\n", flagMissing.err());
-            assertEquals("1", query(dbs.database(0), "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'ACCOUNTS'"));
+            assertEquals("1", Fleet.value(dbs.database(0), "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'ACCOUNTS'"));
 
             Cli.Run clean = Cli.run(env(dbs), "--config", allowing.toString(), "--allow-clean", "clean");
             assertEquals(0, clean.exitCode(), clean.all());
             assertTrue(clean.err().startsWith("[1/2] s0 cleaned in "), clean.all());
-            assertEquals("0", query(dbs.database(0), "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'ACCOUNTS'"));
+            assertEquals("0", Fleet.value(dbs.database(0), "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'ACCOUNTS'"));
         }
     }
 
