@@ -233,6 +233,7 @@ public final class FanOutQuery<R extends Record> {
         final Predicate<Object[]> having;
         final List<Boolean> smallIntegerAverages;
         final Field<?>[] outputs;
+        private final org.jooq.DSLContext records; // one context per plan makes the final records
 
         Plan(Select<?> q) {
             shape = QueryShape.read(q, assumeColocated);
@@ -252,6 +253,7 @@ public final class FanOutQuery<R extends Record> {
                         + " Shardkit reproduces AVG's exact type and scale only for PostgreSQL and H2");
             }
             outputs = shape.outputs.stream().map(QueryShape.Output::field).toArray(Field<?>[]::new);
+            records = DSL.using(dialect);
             if (!shape.aggregated && !shape.orderBy.isEmpty()) checkConnectionsForSortedMerge();
         }
 
@@ -281,7 +283,7 @@ public final class FanOutQuery<R extends Record> {
 
         @SuppressWarnings("unchecked")
         R record(Object[] values) {
-            Record r = DSL.using(dialect).newRecord(outputs);
+            Record r = records.newRecord(outputs);
             r.fromArray(Arrays.copyOf(values, outputs.length));
             r.changed(false);
             return (R) r;
@@ -364,7 +366,11 @@ public final class FanOutQuery<R extends Record> {
 
             @Override
             public Object[] next() {
-                return records.next().intoArray();
+                // get(i) rather than intoArray(): on a detached record intoArray() builds a configuration per call.
+                Record r = records.next();
+                Object[] values = new Object[r.size()];
+                for (int i = 0; i < values.length; i++) values[i] = r.get(i);
+                return values;
             }
         };
     }
