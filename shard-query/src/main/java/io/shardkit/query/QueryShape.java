@@ -166,9 +166,29 @@ final class QueryShape {
             seek = seek.or(equalSoFar.and(strictlyAfter));
             equalSoFar = equalSoFar.and(v == null ? f.isNull() : f.eq(v));
         }
+        if (after != null) {
+            seek = leadingKeyBound(after[0], ordering).and(seek);
+        }
         Condition where = original.$where();
         return withoutOffset(original.$where(after == null ? where : where == null ? seek : where.and(seek))
                 .$limit(DSL.inline(pageSize)));
+    }
+
+    /**
+     * A condition the seek implies, written as a plain range on the first sort key so that an index on it starts the
+     * scan at the cursor: without it the seek is an OR that the database evaluates row by row from the first page on,
+     * and page 1,000 costs 1,000 pages.
+     */
+    private Condition leadingKeyBound(Object v, SqlOrdering ordering) {
+        SortKey first = orderBy.getFirst();
+        @SuppressWarnings("unchecked")
+        Field<Object> f = (Field<Object>) unalias(first.field());
+        if (v == null) {
+            return DSL.trueCondition(); // the rows after a NULL are NULLs or, with NULLs first, every value: no range
+        }
+        Condition range = first.descending() ? f.le(v) : f.ge(v);
+        boolean nullsAfter = !ordering.nullsFirst(first.descending(), first.nullsFirst());
+        return nullsAfter && f.getDataType().nullable() ? range.or(f.isNull()) : range;
     }
 
     /** Identifies the ORDER BY, so a cursor is only used with the query that made it. */
@@ -400,6 +420,10 @@ final class QueryShape {
                     throw refused("window function " + p, "window functions need all rows of a partition in one place");
                 }
             }
+        }
+        if (q.$from().isEmpty()) {
+            // One database answers one row; n shards would answer n, and aggregates would be n times too large.
+            throw refused("a SELECT without FROM", "it reads no sharded table: run it on one shard with cluster.dsl(shard)");
         }
         if (!assumeColocated) {
             if (q.$from().size() != 1 || !(q.$from().getFirst() instanceof QOM.TableAlias<?> || isPlainTable(q.$from().getFirst()))) {

@@ -148,21 +148,31 @@ class FanOutTest {
     @Test
     void keysetPagesWalkTheWholeOrderedResult() {
         Select<?> q = select(ID, TOTAL).from(ORDERS).orderBy(TOTAL.desc(), ID);
-        List<List<Object>> all = oneDatabase(q);
+        assertEquals(600 / 45 + 1, walkPages(q, 45));
+        // The leading key's range bound must keep NULLs wherever they sort: after the values, before them, both ways.
+        walkPages(select(ID, TOTAL).from(ORDERS).orderBy(TOTAL.asc().nullsLast(), ID.desc()), 37);
+        walkPages(select(ID, QTY, STATUS).from(ORDERS).orderBy(QTY.desc().nullsFirst(), STATUS, ID), 29);
+        walkPages(select(ID, QTY).from(ORDERS).orderBy(QTY, ID), 50);
+        // A key declared NOT NULL gets a plain range, with no IS NULL branch.
+        walkPages(select(ID, CUSTOMER).from(ORDERS).orderBy(field(name("customer_id"), SQLDataType.BIGINT.notNull()).desc(), ID), 41);
+        var other = FanOut.on(cluster).select(select(ID, TOTAL).from(ORDERS).orderBy(ID));
+        String first = FanOut.on(cluster).select(q).fetchPage(10, null).nextCursor().orElseThrow();
+        assertThrows(io.shardkit.router.ShardException.class, () -> other.fetchPage(10, first));
+    }
+
+    /** Walks every keyset page of {@code q} and asserts they concatenate to the one database's answer; returns the page count. */
+    static int walkPages(Select<?> q, int pageSize) {
         List<List<Object>> paged = new ArrayList<>();
         String cursor = null;
         int pages = 0;
         do {
-            Page<? extends Record> page = FanOut.on(cluster).select(q).fetchPage(45, cursor);
+            Page<? extends Record> page = FanOut.on(cluster).select(q).fetchPage(pageSize, cursor);
             page.rows().forEach(r -> paged.add(java.util.Arrays.asList(r.intoArray())));
             cursor = page.nextCursor().orElse(null);
             pages++;
         } while (cursor != null);
-        assertEquals(all, paged);
-        assertEquals(600 / 45 + 1, pages);
-        var other = FanOut.on(cluster).select(select(ID, TOTAL).from(ORDERS).orderBy(ID));
-        String first = FanOut.on(cluster).select(q).fetchPage(10, null).nextCursor().orElseThrow();
-        assertThrows(io.shardkit.router.ShardException.class, () -> other.fetchPage(10, first));
+        assertEquals(oneDatabase(q), paged, q.toString());
+        return pages;
     }
 
     @Test
@@ -198,7 +208,8 @@ class FanOutTest {
                 new Case("a subquery", select(ID).from(ORDERS).where(TOTAL.gt(select(avg(TOTAL)).from(ORDERS)))),
                 new Case("SELECT *", DSL.selectFrom(ORDERS)),
                 new Case("SUM of a floating-point column", select(sum(WEIGHT)).from(ORDERS)),
-                new Case("a subquery", select(ID).from(ORDERS).where(DSL.condition("id in (select id from orders)"))));
+                new Case("a subquery", select(ID).from(ORDERS).where(DSL.condition("id in (select id from orders)"))),
+                new Case("a SELECT without FROM", select(count())));
         for (Case c : cases) {
             UnsupportedFanOutException e = assertThrows(UnsupportedFanOutException.class,
                     () -> FanOut.on(cluster).select(c.query()).fetch(), c.query().toString());
