@@ -1,5 +1,7 @@
 package io.shardkit.router;
 
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
@@ -25,7 +27,21 @@ import java.util.function.Function;
 final class RepositoryProxy implements InvocationHandler {
 
     /** Where a method finds its key, and whether it may read from a replica. */
-    private record Route(int parameter, Function<Object, Object> extractor, boolean readOnly, String describe) {
+    private record Route(Method method, int parameter, Function<Object, Object> extractor, boolean readOnly, String describe,
+                         MethodHandle defaultBody) {
+        Route(Method method, int parameter, Function<Object, Object> extractor, boolean readOnly, String describe) {
+            this(method, parameter, extractor, readOnly, describe, null);
+        }
+
+        /** A default method; {@code body} is how to call it when the interface is not public (else null). */
+        static Route ofDefault(Method m, String describe, MethodHandle body) {
+            return new Route(m, -1, null, false, describe, body);
+        }
+
+        boolean isDefault() {
+            return parameter < 0;
+        }
+
         Object key(Object[] args) {
             Object arg = args[parameter];
             if (arg == null) {
@@ -72,9 +88,26 @@ final class RepositoryProxy implements InvocationHandler {
         }
         Map<Method, Route> routes = new HashMap<>();
         List<String> problems = new ArrayList<>();
+        boolean publicType = isPublic(type);
         for (Method m : type.getMethods()) {
-            if (m.isDefault() || Modifier.isStatic(m.getModifiers())) continue;
+            if (Modifier.isStatic(m.getModifiers())) continue;
             String describe = describe(type, m);
+            if (publicType) {
+                // The proxy class of a public interface lives in a module of its own: every type its methods name must
+                // be public, or the first call fails with an IllegalAccessError.
+                for (Class<?> t : signature(m)) {
+                    if (!isPublic(t)) {
+                        problems.add(describe + ": uses " + t.getName() + ", which is not public — make it public,"
+                                + " or make the interface package-private");
+                    }
+                }
+            }
+            if (m.isDefault()) {
+                // Runs as written, with no key of its own: it calls the routed methods.
+                routes.put(m, Route.ofDefault(m, describe, publicType ? null : defaultBody(type, m, describe, problems)));
+                continue;
+            }
+            if (!publicType) open(m, describe, problems);
             List<Integer> keyed = new ArrayList<>();
             Parameter[] params = m.getParameters();
             for (int i = 0; i < params.length; i++) {
@@ -95,7 +128,7 @@ final class RepositoryProxy implements InvocationHandler {
                 Function<Object, Object> extractor = component.isEmpty()
                         ? checkedKeyType(p.getType(), describe + ": the @ShardKey parameter") 
                         : accessor(p.getType(), component, describe);
-                routes.put(m, new Route(index, extractor, m.isAnnotationPresent(ReadOnly.class), describe));
+                routes.put(m, new Route(m, index, extractor, m.isAnnotationPresent(ReadOnly.class), describe));
             } catch (ShardException e) {
                 problems.add(e.getMessage());
             }
@@ -104,6 +137,47 @@ final class RepositoryProxy implements InvocationHandler {
             throw config("cannot make a sharded repository of " + type.getName() + ":\n  - " + String.join("\n  - ", problems));
         }
         return Map.copyOf(routes);
+    }
+
+    /**
+     * Public to the JVM, as {@link Proxy} decides: by the type's own modifiers, not its enclosing class's (a protected
+     * member class is public in its class file).
+     */
+    private static boolean isPublic(Class<?> t) {
+        while (t.isArray()) t = t.getComponentType();
+        int modifiers = t.getModifiers();
+        return t.isPrimitive() || Modifier.isPublic(modifiers) || Modifier.isProtected(modifiers);
+    }
+
+    private static List<Class<?>> signature(Method m) {
+        List<Class<?>> types = new ArrayList<>(List.of(m.getParameterTypes()));
+        types.add(m.getReturnType());
+        types.addAll(List.of(m.getExceptionTypes()));
+        return types;
+    }
+
+    /** A package-private interface's methods are called from this package: allowed where the package is open to us. */
+    private static void open(Method m, String describe, List<String> problems) {
+        try {
+            m.setAccessible(true);
+        } catch (RuntimeException e) { // InaccessibleObjectException, SecurityException
+            problems.add(describe + ": the interface is not public and its package is not open to Shardkit ("
+                    + e.getMessage() + ") — make the interface public, or open its package to io.shardkit.router");
+        }
+    }
+
+    /**
+     * {@link InvocationHandler#invokeDefault} needs the interface accessible from this package; a non-public one is
+     * called through a lookup in the interface itself, allowed where its package is open to Shardkit.
+     */
+    private static MethodHandle defaultBody(Class<?> type, Method m, String describe, List<String> problems) {
+        try {
+            return MethodHandles.privateLookupIn(type, MethodHandles.lookup()).unreflectSpecial(m, type);
+        } catch (IllegalAccessException | RuntimeException e) {
+            problems.add(describe + ": the interface is not public and its package is not open to Shardkit ("
+                    + e.getMessage() + ") — make the interface public, or open its package to io.shardkit.router");
+            return null;
+        }
     }
 
     private static Function<Object, Object> checkedKeyType(Class<?> t, String what) {
@@ -185,14 +259,15 @@ final class RepositoryProxy implements InvocationHandler {
                     default -> throw new UnsupportedOperationException(method.toString());
                 };
             }
-            if (method.isDefault()) {
-                return InvocationHandler.invokeDefault(proxy, method, args);
-            }
             throw new IllegalStateException("unplanned method " + method);
+        }
+        if (route.isDefault()) {
+            return route.defaultBody() == null ? InvocationHandler.invokeDefault(proxy, route.method(), args)
+                    : route.defaultBody().bindTo(proxy).invokeWithArguments(args == null ? new Object[0] : args);
         }
         Object instance = target.instanceFor(route.key(args), route.readOnly(), route.describe());
         try {
-            return method.invoke(instance, args);
+            return route.method().invoke(instance, args); // the planned Method: opened for a package-private interface
         } catch (InvocationTargetException e) {
             throw e.getCause();
         }
