@@ -161,9 +161,13 @@ final class RepositoryProxy implements InvocationHandler {
         try {
             m.setAccessible(true);
         } catch (RuntimeException e) { // InaccessibleObjectException, SecurityException
-            problems.add(describe + ": the interface is not public and its package is not open to Shardkit ("
-                    + e.getMessage() + ") — make the interface public, or open its package to io.shardkit.router");
+            problems.add(notOpen(describe, e));
         }
+    }
+
+    private static String notOpen(String describe, Exception e) {
+        return describe + ": the interface is not public and its package is not open to Shardkit (" + e.getMessage()
+                + ") — make the interface public, or open its package to io.shardkit.router";
     }
 
     /**
@@ -174,8 +178,7 @@ final class RepositoryProxy implements InvocationHandler {
         try {
             return MethodHandles.privateLookupIn(type, MethodHandles.lookup()).unreflectSpecial(m, type);
         } catch (IllegalAccessException | RuntimeException e) {
-            problems.add(describe + ": the interface is not public and its package is not open to Shardkit ("
-                    + e.getMessage() + ") — make the interface public, or open its package to io.shardkit.router");
+            problems.add(notOpen(describe, e));
             return null;
         }
     }
