@@ -556,8 +556,9 @@ final class QueryShape {
         return f.getClass().getSimpleName().replace("Impl", "").toUpperCase();
     }
 
+    /** The construct on one line: jOOQ's {@code toString()} of a query part is formatted SQL, with line breaks. */
     private static UnsupportedFanOutException refused(String construct, String what) {
-        return new UnsupportedFanOutException(construct, what);
+        return new UnsupportedFanOutException(construct.replaceAll("\\s+", " "), what);
     }
 
     @Override

@@ -7,6 +7,7 @@ import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.max;
 import static org.jooq.impl.DSL.min;
 import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.rank;
 import static org.jooq.impl.DSL.rowNumber;
 import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.selectDistinct;
@@ -204,6 +205,7 @@ class FanOutTest {
                 new Case("LIMIT … PERCENT", select(ID).from(ORDERS).orderBy(ID).limit(10).percent()),
                 new Case("FETCH … WITH TIES", select(ID).from(ORDERS).orderBy(TOTAL).limit(10).withTies()),
                 new Case("window function", select(ID, rowNumber().over().orderBy(ID)).from(ORDERS)),
+                new Case("window function rank() over (", select(ID, rank().over(DSL.partitionBy(STATUS).orderBy(TOTAL.desc()))).from(ORDERS)),
                 new Case("a join or several tables in FROM", select(ID).from(ORDERS.as("a")).join(ORDERS.as("b")).on(DSL.trueCondition())),
                 new Case("a subquery", select(ID).from(ORDERS).where(TOTAL.gt(select(avg(TOTAL)).from(ORDERS)))),
                 new Case("SELECT *", DSL.selectFrom(ORDERS)),
@@ -214,6 +216,7 @@ class FanOutTest {
             UnsupportedFanOutException e = assertThrows(UnsupportedFanOutException.class,
                     () -> FanOut.on(cluster).select(c.query()).fetch(), c.query().toString());
             assertTrue(e.construct().startsWith(c.construct()), c.construct() + " vs " + e.construct());
+            assertEquals(e.construct().replaceAll("\\s+", " "), e.construct(), "the construct is named on one line");
             assertTrue(e.getMessage().startsWith("cannot fan out this query: " + c.construct()), e.getMessage());
         }
         assertEquals("cannot fan out this query: COUNT(DISTINCT …) — a value can occur on several shards, so per-shard distinct"
