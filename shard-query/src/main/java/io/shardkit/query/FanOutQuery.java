@@ -1,12 +1,12 @@
 package io.shardkit.query;
 
+import io.shardkit.query.planner.QueryShape;
+import io.shardkit.query.planner.SelectReader;
+import io.shardkit.query.planner.ShardQueries;
 import io.shardkit.router.RangeStrategy;
 import io.shardkit.router.Shard;
 import io.shardkit.router.ShardCluster;
 import io.shardkit.router.ShardId;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,12 +19,9 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.Spliterators;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.function.Predicate;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
-import javax.sql.DataSource;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.SQLDialect;
@@ -36,9 +33,6 @@ import org.jooq.impl.DSL;
  * builder; {@link #fetch()}, {@link #stream()} and {@link #fetchPage} run it (and may be called again).
  */
 public final class FanOutQuery<R extends Record> {
-    /** Database collations, looked up once per pool: they decide whether string keys can be merged. */
-    private static final Map<DataSource, Optional<Comparator<String>>> COLLATIONS = new ConcurrentHashMap<>();
-
     private final ShardCluster cluster;
     private final Select<R> query;
     private List<ShardId> only;                  // null: every shard
@@ -48,6 +42,7 @@ public final class FanOutQuery<R extends Record> {
     private int fetchSize = 256;
     private Comparator<String> stringOrder;
     private boolean assumeColocated;
+    private int mergeRowLimit = 1_000_000;
 
     FanOutQuery(ShardCluster cluster, Select<R> query) {
         this.cluster = cluster;
@@ -136,6 +131,17 @@ public final class FanOutQuery<R extends Record> {
         return this;
     }
 
+    /**
+     * The most partial rows a merge done by a database (GROUP BY, DISTINCT, UNION, COUNT(DISTINCT)) collects from all
+     * shards, held in memory before they are loaded into the merging database: about one row per group and shard (and
+     * per distinct value for DISTINCT aggregates). Past it the fan-out is refused with a message saying so.
+     */
+    public FanOutQuery<R> mergeRowLimit(int rows) {
+        if (rows < 1) throw new IllegalArgumentException("mergeRowLimit must be at least 1: " + rows);
+        this.mergeRowLimit = rows;
+        return this;
+    }
+
     // ---- running ----------------------------------------------------------------------------------------------
 
     /** Runs the fan-out and merges every row. */
@@ -189,14 +195,18 @@ public final class FanOutQuery<R extends Record> {
         if (pageSize < 1) throw new IllegalArgumentException("pageSize must be at least 1: " + pageSize);
         Plan base = plan(query);
         QueryShape shape = base.shape;
-        if (shape.aggregated) throw new UnsupportedFanOutException("keyset pages over a grouped query", "page a plain ordered query");
-        if (shape.orderBy.isEmpty()) throw new UnsupportedFanOutException("keyset pages without ORDER BY", "order by a unique key");
-        if (shape.limit != null || shape.offset != 0) {
+        if (shape.kind() != QueryShape.Kind.PLAIN) {
+            throw new UnsupportedFanOutException("keyset pages over a " + (shape.kind() == QueryShape.Kind.UNION_ALL
+                    ? "set operation" : "grouped or DISTINCT query"), "page a plain ordered query");
+        }
+        if (shape.orderBy().isEmpty()) throw new UnsupportedFanOutException("keyset pages without ORDER BY", "order by a unique key");
+        if (shape.limit() != null || shape.offset() != 0) {
             throw new UnsupportedFanOutException("keyset pages over a query with LIMIT/OFFSET", "let fetchPage set the page size");
         }
-        Object[] after = cursor == null ? null : KeysetCursor.decode(shape.orderFingerprint(), cursor, shape.orderBy.size());
+        String fingerprint = ShardQueries.orderFingerprint(shape);
+        Object[] after = cursor == null ? null : KeysetCursor.decode(fingerprint, cursor, shape.orderBy().size());
         @SuppressWarnings("unchecked")
-        Select<R> pageQuery = (Select<R>) shape.page(after, pageSize, base.ordering);
+        Select<R> pageQuery = (Select<R>) ShardQueries.page(shape, after, pageSize, base.ordering::nullsFirst);
         Plan plan = plan(pageQuery);
         ShardStreams streams = open(plan);
         List<R> rows = new ArrayList<>();
@@ -212,15 +222,15 @@ public final class FanOutQuery<R extends Record> {
         }
         Optional<String> next = Optional.empty();
         if (rows.size() == pageSize && last != null) {
-            Object[] keys = new Object[shape.orderBy.size()];
-            for (int i = 0; i < keys.length; i++) keys[i] = last[plan.shape.orderBy.get(i).column()];
-            next = Optional.of(KeysetCursor.encode(shape.orderFingerprint(), keys));
+            Object[] keys = new Object[shape.orderBy().size()];
+            for (int i = 0; i < keys.length; i++) keys[i] = last[plan.shape.orderBy().get(i).column()];
+            next = Optional.of(KeysetCursor.encode(fingerprint, keys));
         }
         return new Page<>(rows, next, streams.outcomes());
     }
 
     private ShardStreams open(Plan plan) {
-        return ShardStreams.open(plan.shards, shard -> plan.shape.perShard(),
+        return ShardStreams.open(plan.shards, shard -> ShardQueries.perShard(plan.shape),
                 new ExecutionSettings(timeout, policy, executor, fetchSize), cluster);
     }
 
@@ -232,31 +242,20 @@ public final class FanOutQuery<R extends Record> {
         final List<Shard> shards;
         final SQLDialect dialect;
         final SqlOrdering ordering;
-        final Predicate<Object[]> having;
-        final List<Boolean> smallIntegerAverages;
         final Field<?>[] outputs;
         private final org.jooq.DSLContext records; // one context per plan makes the final records
 
         Plan(Select<?> q) {
-            shape = QueryShape.read(q, assumeColocated);
+            shape = SelectReader.read(q, assumeColocated);
             shards = targets();
             dialect = commonDialect(shards, shape);
-            ordering = new SqlOrdering(dialect, stringOrder != null ? stringOrder : defaultStringOrder(dialect, shards));
-            checkStrings();
-            having = shape.havingFilter(ordering);
-            smallIntegerAverages = shape.aggregates().stream().map(a -> {
-                Field<?> arg = QueryShape.argument(a);
-                Class<?> t = arg == null ? null : arg.getType();
-                return t == Integer.class || t == Short.class || t == Byte.class;
-            }).toList();
-            if (shape.aggregates().stream().anyMatch(a -> QueryShape.kind(a) == QueryShape.Aggregate.AVG)
-                    && dialect.family() != SQLDialect.POSTGRES && dialect.family() != SQLDialect.H2) {
-                throw new UnsupportedFanOutException("AVG on " + dialect.family(), "select SUM and COUNT and divide:"
-                        + " Shardkit reproduces AVG's exact type and scale only for PostgreSQL and H2");
+            ordering = new SqlOrdering(dialect, stringOrder != null ? stringOrder : Collations.stringOrder(dialect, shards));
+            if (shape.streamed()) {
+                checkStrings();
+                if (!shape.orderBy().isEmpty()) checkConnectionsForSortedMerge();
             }
-            outputs = shape.outputs.stream().map(QueryShape.Output::field).toArray(Field<?>[]::new);
+            outputs = shape.outputs().toArray(Field<?>[]::new);
             records = DSL.using(dialect);
-            if (!shape.aggregated && !shape.orderBy.isEmpty()) checkConnectionsForSortedMerge();
         }
 
         /**
@@ -278,9 +277,29 @@ public final class FanOutQuery<R extends Record> {
 
         Iterator<Object[]> merge(ShardStreams streams) {
             List<Iterator<Object[]>> inputs = streams.streams().stream().map(FanOutQuery::arrays).toList();
-            return shape.aggregated
-                    ? Merge.grouped(shape, ordering, dialect, inputs, having, smallIntegerAverages)
-                    : Merge.plain(shape, ordering, inputs);
+            if (shape.streamed()) return Merge.streamed(shape, ordering, inputs);
+            List<Object[]> partials = new ArrayList<>();
+            for (Iterator<Object[]> shard : inputs) {
+                while (shard.hasNext()) {
+                    if (partials.size() == mergeRowLimit) {
+                        throw new UnsupportedFanOutException("a merge of more than " + mergeRowLimit + " partial rows",
+                                "the shards returned more groups (or DISTINCT values) than mergeRowLimit(" + mergeRowLimit
+                                        + ") allows; raise it, or narrow the query");
+                    }
+                    partials.add(shard.next());
+                }
+            }
+            streams.close(); // every shard's connection back before the merge takes one
+            if (shards.isEmpty()) return java.util.Collections.emptyIterator();
+            Shard on = shards.getFirst();
+            try {
+                return DatabaseMerge.run(on, shape, ShardQueries.perShard(shape), partials, timeout).iterator();
+            } catch (UnsupportedFanOutException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new FanOutException("[shard " + on.id() + "] merging the shards' " + partials.size() + " partial rows failed: "
+                        + e.getMessage(), streams.outcomes(), e);
+            }
         }
 
         @SuppressWarnings("unchecked")
@@ -291,21 +310,14 @@ public final class FanOutQuery<R extends Record> {
             return (R) r;
         }
 
-        /** Strings can only be merged when their order is known. */
+        /** A streamed merge compares strings itself: only when it knows the database's order. */
         private void checkStrings() {
             if (ordering.knowsStrings()) return;
-            for (QueryShape.SortKey k : shape.orderBy) {
+            for (QueryShape.SortKey k : shape.orderBy()) {
                 if (k.field().getType() == String.class) {
-                    throw new UnsupportedFanOutException("ORDER BY the string " + k.field() + " under the database's collation",
-                            "Shardkit cannot reproduce that collation; pass stringOrder(...) matching it, or use COLLATE \"C\"");
-                }
-            }
-            for (Field<?> a : shape.aggregates()) {
-                QueryShape.Aggregate kind = QueryShape.kind(a);
-                Field<?> arg = QueryShape.argument(a);
-                if ((kind == QueryShape.Aggregate.MIN || kind == QueryShape.Aggregate.MAX) && arg != null && arg.getType() == String.class) {
-                    throw new UnsupportedFanOutException(kind + " of the string " + arg + " under the database's collation",
-                            "Shardkit cannot reproduce that collation; pass stringOrder(...) matching it");
+                    throw new UnsupportedFanOutException("string order under the database's collation (ORDER BY " + k.field() + ")",
+                            "Shardkit cannot reproduce that collation in a streamed merge; pass stringOrder(...) matching it,"
+                                    + " use COLLATE \"C\", or add a LIMIT");
                 }
             }
         }
@@ -323,40 +335,11 @@ public final class FanOutQuery<R extends Record> {
     private static SQLDialect commonDialect(List<Shard> shards, QueryShape shape) {
         Set<SQLDialect> families = new LinkedHashSet<>();
         shards.forEach(s -> families.add(s.dialect().family()));
-        if (families.size() > 1 && (shape.aggregated || !shape.orderBy.isEmpty() || shape.distinct)) {
+        if (families.size() > 1 && (!shape.streamed() || !shape.orderBy().isEmpty())) {
             throw new UnsupportedFanOutException("one query over shards of different databases " + families,
                     "their orderings and aggregates differ; fan out to one kind of database at a time");
         }
         return shards.isEmpty() ? SQLDialect.DEFAULT : shards.getFirst().dialect();
-    }
-
-    /** H2 compares strings by UTF-16 units; PostgreSQL's "C" collation by code points; anything else is unknown. */
-    private static Comparator<String> defaultStringOrder(SQLDialect dialect, List<Shard> shards) {
-        return switch (dialect.family()) {
-            case H2 -> SqlOrdering.UTF16;
-            case POSTGRES -> {
-                Comparator<String> common = null;
-                for (Shard s : shards) {
-                    Optional<Comparator<String>> c = COLLATIONS.computeIfAbsent(s.dataSource(), FanOutQuery::postgresCollation);
-                    if (c.isEmpty()) yield null;
-                    common = c.get();
-                }
-                yield common;
-            }
-            default -> null;
-        };
-    }
-
-    private static Optional<Comparator<String>> postgresCollation(DataSource ds) {
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select datcollate from pg_database where datname = current_database()")) {
-            rs.next();
-            String collate = rs.getString(1);
-            return collate.equals("C") || collate.equals("POSIX") || collate.startsWith("C.")
-                    ? Optional.of(SqlOrdering.CODE_POINTS) : Optional.empty();
-        } catch (java.sql.SQLException e) {
-            return Optional.empty();
-        }
     }
 
     private static Iterator<Object[]> arrays(Iterator<Record> records) {

@@ -1,5 +1,6 @@
 package io.shardkit.query;
 
+import io.shardkit.query.planner.QueryShape;
 import java.math.BigDecimal;
 import java.time.temporal.Temporal;
 import java.util.Comparator;

@@ -1,0 +1,169 @@
+package io.shardkit.query.planner;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.jooq.DataType;
+import org.jooq.Field;
+import org.jooq.QueryPart;
+import org.jooq.SQLDialect;
+import org.jooq.Select;
+import org.jooq.SortField;
+import org.jooq.Table;
+import org.jooq.VisitContext;
+import org.jooq.VisitListener;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+
+/**
+ * The query one database runs over the collected partial rows (a temporary table) to finish a
+ * {@link QueryShape.Kind#DATABASE_MERGE}: the user's own query with FROM the partial rows, no WHERE, and — as it
+ * renders — every group key replaced by its column and every aggregate by the aggregate of its parts. So HAVING,
+ * expressions over aggregates, ORDER BY (positions and aliases too), DISTINCT, LIMIT and OFFSET are evaluated by the
+ * database, with its types, scales, collations and CHAR semantics.
+ *
+ * @param select  the query to run
+ * @param rewrite the listener that makes the replacements; run {@code select} with it
+ */
+public record FinalQuery(Select<?> select, VisitListener rewrite) {
+
+    /** The partial rows' columns, in the order the per-shard query returns them (for a UNION: its outputs). */
+    public static List<String> partialColumns(QueryShape shape) {
+        List<String> names = new ArrayList<>();
+        if (shape.union) {
+            for (int i = 0; i < shape.outputs().size(); i++) names.add("c" + i);
+            return names;
+        }
+        MergeLayout layout = new MergeLayout(shape);
+        for (int i = 0; i < layout.keys.size(); i++) names.add(MergeLayout.key(i));
+        for (int i = 0; i < layout.distinctArguments.size(); i++) names.add(MergeLayout.distinct(i));
+        layout.parts.forEach(p -> names.addAll(p.columns()));
+        return names;
+    }
+
+    /**
+     * @param partials   the table holding the partial rows
+     * @param columnType the database type of each partial column, by name (as the database created it)
+     */
+    public static FinalQuery of(QueryShape shape, Table<?> partials, Function<String, DataType<?>> columnType,
+                                SQLDialect dialect) {
+        if (shape.union) return union(shape, partials);
+        MergeLayout layout = new MergeLayout(shape);
+        Map<Field<?>, Field<?>> keys = new LinkedHashMap<>();
+        for (int i = 0; i < layout.keys.size(); i++) {
+            keys.put(layout.keys.get(i), DSL.field(DSL.name(MergeLayout.key(i)), layout.keys.get(i).getDataType()));
+        }
+        Map<Field<?>, Field<?>> aggregates = new LinkedHashMap<>();
+        for (MergeLayout.Part p : layout.parts) aggregates.put(p.aggregate(), combine(p, columnType, dialect));
+        Select<?> q = shape.original().$from(List.of(partials)).$where(null);
+        if (q.$with() != null) q = q.$with(null);
+        VisitListener rewrite = new VisitListener() {
+            @Override
+            public void visitStart(VisitContext ctx) {
+                QueryPart p = ctx.queryPart();
+                if (p == null) return;
+                Field<?> replacement = lookup(aggregates, p);
+                if (replacement == null) replacement = lookup(keys, p);
+                if (replacement != null) ctx.queryPart(replacement);
+            }
+        };
+        return new FinalQuery(q, rewrite);
+    }
+
+    private static Field<?> lookup(Map<Field<?>, Field<?>> map, QueryPart p) {
+        if (!(p instanceof Field<?>)) return null;
+        for (Map.Entry<Field<?>, Field<?>> e : map.entrySet()) {
+            if (e.getKey().equals(p)) return e.getValue();
+        }
+        return null;
+    }
+
+    /** An aggregate of all rows, from its parts. */
+    private static Field<?> combine(MergeLayout.Part p, Function<String, DataType<?>> columnType, SQLDialect dialect) {
+        Aggregates.Call c = p.call();
+        if (p.columns().isEmpty()) {
+            Field<?> values = DSL.field(DSL.name(MergeLayout.distinct(p.distinctColumn())), c.argument().getDataType());
+            return switch (c.kind()) {
+                case COUNT -> DSL.countDistinct(values);
+                case SUM -> DSL.sumDistinct(number(values));
+                case AVG -> DSL.avgDistinct(number(values));
+                case MIN, MAX -> throw new IllegalStateException("MIN/MAX(DISTINCT) merge as MIN/MAX");
+            };
+        }
+        String column = p.columns().getFirst();
+        DataType<?> type = columnType.apply(column);
+        if ((c.kind() == Aggregates.Kind.SUM || c.kind() == Aggregates.Kind.AVG) && floating(type)) {
+            throw Refusals.refused("floating-point " + c.kind() + " (" + p.aggregate() + ")", "the database computes it in"
+                    + " floating point, whose result depends on the order values are added in; cast the argument to"
+                    + " NUMERIC/DECIMAL for an exact, shard-independent answer");
+        }
+        Field<?> part = DSL.field(DSL.name(column), type);
+        return switch (c.kind()) {
+            // a COUNT of no rows is 0, and the sum of counts is wider than a count: bring it back to the count's type
+            case COUNT -> DSL.coalesce(DSL.sum(number(part)), DSL.inline(BigDecimal.ZERO)).cast(type);
+            // a sum of sums is wider than the sum (PostgreSQL: BIGINT into NUMERIC; H2: NUMERIC(25,2) into NUMERIC(35,2),
+            // which changes the scale of a division by it): it keeps the part's type. PostgreSQL's NUMERIC has no typmod.
+            case SUM -> dialect.family() != SQLDialect.POSTGRES || integral(type) ? DSL.sum(number(part)).cast(type)
+                    : DSL.sum(number(part));
+            case MIN -> DSL.min(part);
+            case MAX -> DSL.max(part);
+            case AVG -> average(p, columnType, dialect);
+        };
+    }
+
+    /** AVG as the database computes it: the sum of all rows divided by their count, in AVG's own type. */
+    private static Field<?> average(MergeLayout.Part p, Function<String, DataType<?>> columnType, SQLDialect dialect) {
+        Field<BigDecimal> sum = DSL.sum(number(DSL.field(DSL.name(p.columns().get(0)), columnType.apply(p.columns().get(0)))));
+        Field<BigDecimal> count = DSL.sum(number(DSL.field(DSL.name(p.columns().get(1)), columnType.apply(p.columns().get(1)))));
+        DataType<?> avgType = columnType.apply(p.columns().get(2));
+        Field<BigDecimal> nonZero = DSL.nullif(count, DSL.inline(BigDecimal.ZERO));
+        if (floating(avgType)) {
+            // H2 averages INTEGER columns in DOUBLE PRECISION: an exact sum and count, divided once in floating point
+            return sum.cast(SQLDataType.DOUBLE).div(nonZero.cast(SQLDataType.DOUBLE));
+        }
+        if (dialect.family() == SQLDialect.POSTGRES) {
+            // numeric_avg is numeric_div(sum, count): the same division, with the same scale and rounding
+            return sum.div(nonZero);
+        }
+        return sum.div(nonZero).cast(avgType);
+    }
+
+    /** A UNION: the distinct rows of every shard's branches, then its ORDER BY, LIMIT and OFFSET. */
+    private static FinalQuery union(QueryShape shape, Table<?> partials) {
+        List<Field<?>> columns = new ArrayList<>();
+        for (int i = 0; i < shape.outputs().size(); i++) {
+            columns.add(DSL.field(DSL.name("c" + i), SelectReader.unalias(shape.outputs().get(i)).getDataType()));
+        }
+        List<SortField<?>> order = new ArrayList<>();
+        for (QueryShape.SortKey k : shape.unionOrder) {
+            SortField<Integer> s = k.descending() ? DSL.inline(k.column() + 1).desc() : DSL.inline(k.column() + 1).asc();
+            if (k.nullsFirst() != null) s = k.nullsFirst() ? s.nullsFirst() : s.nullsLast();
+            order.add(s);
+        }
+        // UNION itself, not DISTINCT: engines type a UNION's columns their own way (H2 returns CHAR(n) unpadded)
+        Select<?> s = DSL.select(columns).from(partials).union(DSL.select(columns).from(partials).where(DSL.falseCondition()))
+                .orderBy(order);
+        if (shape.limit() != null) s = s.$limit(DSL.inline(shape.limit()));
+        if (shape.offset() > 0) s = s.$offset(DSL.inline(shape.offset()));
+        return new FinalQuery(s, new VisitListener() {
+        });
+    }
+
+    private static boolean integral(DataType<?> t) {
+        Class<?> c = t.getType();
+        return c == Long.class || c == Integer.class || c == Short.class || c == Byte.class;
+    }
+
+    private static boolean floating(DataType<?> t) {
+        Class<?> c = t.getType();
+        return c == Double.class || c == Float.class;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Field<BigDecimal> number(Field<?> f) {
+        return (Field<BigDecimal>) f;
+    }
+}

@@ -1,0 +1,97 @@
+package io.shardkit.query.planner;
+
+import java.util.List;
+import org.jooq.Field;
+import org.jooq.Select;
+
+/**
+ * What the planner read from a query, and how its shards' answers are merged:
+ * <ul>
+ *   <li>{@link Kind#PLAIN}: rows of one table (or colocated tables), streamed; ORDER BY is a k-way merge on
+ *       {@link #orderBy()} columns, LIMIT/OFFSET cut the merged stream;</li>
+ *   <li>{@link Kind#UNION_ALL}: the same over each shard's UNION ALL (or, under {@code assumeColocated()}, any set
+ *       operation);</li>
+ *   <li>{@link Kind#DATABASE_MERGE}: aggregates, GROUP BY (with ROLLUP, CUBE, GROUPING SETS), HAVING, DISTINCT and
+ *       UNION: each shard returns partial rows; one database merges them with the query's own outer part, so grouping,
+ *       comparisons, collations, types and scales are that database's own.</li>
+ * </ul>
+ */
+public final class QueryShape {
+    public enum Kind { PLAIN, UNION_ALL, DATABASE_MERGE }
+
+    /** One ORDER BY key of a streamed merge: the row's column, direction, and NULLS FIRST/LAST (null: the default). */
+    public record SortKey(int column, Field<?> field, boolean descending, Boolean nullsFirst) {
+    }
+
+    private final Kind kind;
+    private final Select<?> original;
+    private final List<Field<?>> outputs;
+    private final List<Field<?>> hidden;
+    private final List<SortKey> orderBy;
+    private final Long limit;
+    private final long offset;
+    final List<Field<?>> keys;          // DATABASE_MERGE: per-shard GROUP BY keys (group keys, or the DISTINCT outputs)
+    final List<Field<?>> aggregates;    // DATABASE_MERGE: every aggregate the outer query uses
+    final boolean grouped;              // DATABASE_MERGE: aggregated (else DISTINCT or UNION)
+    final boolean union;                // DATABASE_MERGE of a UNION
+    final List<SortKey> unionOrder;     // DATABASE_MERGE of a UNION: its ORDER BY by column
+
+    QueryShape(Kind kind, Select<?> original, List<Field<?>> outputs, List<Field<?>> hidden, List<SortKey> orderBy,
+               Long limit, long offset, List<Field<?>> keys, List<Field<?>> aggregates, boolean grouped, boolean union,
+               List<SortKey> unionOrder) {
+        this.kind = kind;
+        this.original = original;
+        this.outputs = List.copyOf(outputs);
+        this.hidden = List.copyOf(hidden);
+        this.orderBy = List.copyOf(orderBy);
+        this.limit = limit;
+        this.offset = offset;
+        this.keys = List.copyOf(keys);
+        this.aggregates = List.copyOf(aggregates);
+        this.grouped = grouped;
+        this.union = union;
+        this.unionOrder = List.copyOf(unionOrder);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Whether the merge is streamed row by row (PLAIN, UNION_ALL), not done by a database. */
+    public boolean streamed() {
+        return kind != Kind.DATABASE_MERGE;
+    }
+
+    public Select<?> original() {
+        return original;
+    }
+
+    /** The result's columns, as the query selects them (aliases kept): the final records have these fields. */
+    public List<Field<?>> outputs() {
+        return outputs;
+    }
+
+    /** Streamed merges: sort expressions not selected, which shards add after the outputs. */
+    public List<Field<?>> hidden() {
+        return hidden;
+    }
+
+    /** Streamed merges: the ORDER BY, each key resolved to a column of the shard rows. */
+    public List<SortKey> orderBy() {
+        return orderBy;
+    }
+
+    public Long limit() {
+        return limit;
+    }
+
+    public long offset() {
+        return offset;
+    }
+
+    @Override
+    public String toString() {
+        return "QueryShape[" + kind + ", outputs=" + outputs + ", orderBy=" + orderBy + ", limit=" + limit + ", offset="
+                + offset + (kind == Kind.DATABASE_MERGE ? ", keys=" + keys + ", aggregates=" + aggregates : "") + "]";
+    }
+}

@@ -1,0 +1,187 @@
+package io.shardkit.query;
+
+import static org.jooq.impl.DSL.avg;
+import static org.jooq.impl.DSL.cast;
+import static org.jooq.impl.DSL.coalesce;
+import static org.jooq.impl.DSL.count;
+import static org.jooq.impl.DSL.countDistinct;
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.inline;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.select;
+import static org.jooq.impl.DSL.sum;
+import static org.jooq.impl.DSL.table;
+import static org.jooq.impl.DSL.when;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardkit.router.ShardCluster;
+import io.shardkit.test.EmbeddedShards;
+import io.shardkit.test.Engine;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Select;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The shapes a held-out workload answered wrongly (issue: correct or refused), each on H2, PostgreSQL and MariaDB: the
+ * fan-out's rows must equal one database's, value for value — a DECIMAL with its scale, a CHAR(n) with its padding —
+ * or the query must be refused by name.
+ */
+class MergeDefectsTest {
+    static final Table<Record> LINES = table(name("lineitem"));
+    static final Field<Long> ORDER = field(name("l_orderkey"), SQLDataType.BIGINT.notNull());
+    static final Field<Long> CUSTOMER = field(name("l_custkey"), SQLDataType.BIGINT.notNull());
+    static final Field<String> SHIP_MODE = field(name("l_shipmode"), SQLDataType.CHAR(10));
+    static final Field<String> PRIORITY = field(name("l_priority"), SQLDataType.CHAR(15));
+    static final Field<BigDecimal> DISCOUNT = field(name("l_discount"), SQLDataType.DECIMAL(12, 2));
+    static final Field<BigDecimal> PRICE = field(name("l_price"), SQLDataType.DECIMAL(15, 2));
+    static final Field<String> STATUS = field(name("l_status"), SQLDataType.VARCHAR(12));
+
+    private EmbeddedShards dbs;
+    private ShardCluster cluster;
+    private DSLContext single;
+
+    private void start(Engine engine) throws java.sql.SQLException {
+        dbs = EmbeddedShards.start(engine, 5);
+        ShardCluster.Builder b = ShardCluster.builder();
+        for (int i = 1; i <= 4; i++) {
+            b.database("db" + i, dbs.database(i).jdbcUrl(), dbs.database(i).username(), dbs.database(i).password()).shard("s" + i, "db" + i);
+        }
+        cluster = b.jump().build();
+        single = DSL.using(dbs.database(0).open(), cluster.shards().getFirst().dialect());
+        List<DSLContext> all = new ArrayList<>(List.of(single));
+        cluster.shards().forEach(s -> all.add(s.dsl()));
+        for (DSLContext d : all) d.createTable(LINES).columns(ORDER, CUSTOMER, SHIP_MODE, PRIORITY, DISCOUNT, PRICE, STATUS).execute();
+        SplittableRandom r = new SplittableRandom(11);
+        String[] modes = {"MAIL", "AIR", "TRUCK", "SHIP", "RAIL"};
+        String[] priorities = {"1-URGENT", "2-HIGH", "3-MEDIUM", "4-NOT SPECIFIED", "5-LOW"};
+        String[] statuses = {"PAID", "paid", "paid ", "Paid", "NEW", "new"};
+        BigDecimal[] discounts = {new BigDecimal("0.00"), new BigDecimal("10.00"), new BigDecimal("0.05"), new BigDecimal("2.50")};
+        for (long id = 1; id <= 400; id++) {
+            long customer = r.nextLong(1, 1000);
+            Object[] row = {id, customer, modes[r.nextInt(modes.length)], priorities[r.nextInt(priorities.length)],
+                    discounts[r.nextInt(discounts.length)], BigDecimal.valueOf(r.nextLong(100, 1_000_000), 2),
+                    statuses[r.nextInt(statuses.length)]};
+            single.insertInto(LINES).values(row).execute();
+            cluster.dsl(customer).insertInto(LINES).values(row).execute();
+        }
+    }
+
+    @AfterEach
+    void stop() {
+        if (cluster != null) cluster.close();
+        if (dbs != null) dbs.close();
+    }
+
+    private List<List<Object>> fanOut(Select<?> q) {
+        return FanOut.on(cluster).select(q).fetch().orThrow().rows().stream().map(x -> Arrays.asList(x.intoArray())).toList();
+    }
+
+    private List<List<Object>> oneDatabase(Select<?> q) {
+        return single.fetch(q).stream().map(x -> Arrays.asList(x.intoArray())).toList();
+    }
+
+    /** Equal rows in equal order; BigDecimal by value and scale (List.equals uses BigDecimal.equals). */
+    private void sameRows(Select<?> q) {
+        List<List<Object>> expected = oneDatabase(q);
+        assertTrue(!expected.isEmpty(), "the reference answers something: " + q);
+        assertEquals(expected, fanOut(q), q.toString());
+    }
+
+    /** Equal rows in any order. */
+    private void sameRowsAnyOrder(Select<?> q) {
+        Comparator<List<Object>> byText = Comparator.comparing(Object::toString);
+        List<List<Object>> expected = new ArrayList<>(oneDatabase(q));
+        List<List<Object>> actual = new ArrayList<>(fanOut(q));
+        expected.sort(byText);
+        actual.sort(byText);
+        assertEquals(expected, actual, q.toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Engine.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void derivedTableIsRefusedWithoutColocationAndMergedWithIt(Engine engine) throws Exception {
+        start(engine);
+        Select<?> q = select(count()).from(select(CUSTOMER).from(LINES).groupBy(CUSTOMER).asTable("t"));
+        UnsupportedFanOutException e = assertThrows(UnsupportedFanOutException.class, () -> fanOut(q));
+        assertTrue(e.construct().startsWith("a derived table"), e.construct());
+        // grouped by the shard key, each shard's groups are whole: colocated, the per-shard counts add up
+        assertEquals(oneDatabase(q), FanOut.on(cluster).select(q).assumeColocated().fetch().orThrow().rows().stream()
+                .map(x -> Arrays.asList(x.intoArray())).toList());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Engine.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void setOperations(Engine engine) throws Exception {
+        start(engine);
+        sameRowsAnyOrder(select(SHIP_MODE).from(LINES).union(select(SHIP_MODE).from(LINES).where(ORDER.lt(50L))));
+        sameRows(select(ORDER, PRICE).from(LINES).where(ORDER.lt(100L)).unionAll(select(ORDER, PRICE).from(LINES)
+                .where(ORDER.gt(300L))).orderBy(inline(2).desc(), inline(1)).limit(7).offset(2));
+        sameRows(select(ORDER.as("k")).from(LINES).unionAll(select(CUSTOMER).from(LINES)).orderBy(field(name("k"))).limit(5));
+        sameRows(select(PRIORITY).from(LINES).union(select(PRIORITY).from(LINES)).orderBy(inline(1)).limit(3));
+        for (Select<?> refused : List.of(select(CUSTOMER).from(LINES).except(select(CUSTOMER).from(LINES).where(ORDER.lt(10L))),
+                select(CUSTOMER).from(LINES).intersect(select(CUSTOMER).from(LINES).where(ORDER.lt(10L))))) {
+            UnsupportedFanOutException e = assertThrows(UnsupportedFanOutException.class, () -> fanOut(refused));
+            assertTrue(e.construct().equals("EXCEPT") || e.construct().equals("INTERSECT"), e.construct());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Engine.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void orderByPosition(Engine engine) throws Exception {
+        start(engine);
+        sameRows(select(ORDER, PRICE, DISCOUNT).from(LINES).orderBy(inline(2).desc(), inline(1)).limit(10));
+        sameRows(select(DISCOUNT, count(), sum(PRICE)).from(LINES).groupBy(DISCOUNT).orderBy(inline(3).desc()));
+        sameRows(select(ORDER, PRICE.as("p")).from(LINES).orderBy(field(name("p")), ORDER).limit(10));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Engine.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void havingOverCharColumnsIgnoresTheirPadding(Engine engine) throws Exception {
+        start(engine);
+        sameRows(select(SHIP_MODE, count()).from(LINES).groupBy(SHIP_MODE).having(SHIP_MODE.gt("MAIL")).orderBy(SHIP_MODE));
+        sameRows(select(PRIORITY, count()).from(LINES).groupBy(PRIORITY)
+                .having(PRIORITY.in("1-URGENT", "2-HIGH")).orderBy(PRIORITY));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Engine.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void decimalKeysAndAggregatesKeepTheirScale(Engine engine) throws Exception {
+        start(engine);
+        sameRows(select(DISCOUNT, count()).from(LINES).groupBy(DISCOUNT).orderBy(DISCOUNT));
+        sameRows(select(DISCOUNT).from(LINES).groupBy(DISCOUNT).orderBy(DISCOUNT));
+        sameRows(select(sum(PRICE), avg(PRICE), avg(DISCOUNT), coalesce(sum(DISCOUNT), inline(BigDecimal.ZERO)),
+                sum(PRICE).div(sum(DISCOUNT)), cast(avg(PRICE), SQLDataType.DECIMAL(10, 2)),
+                inline(new BigDecimal("100.00")).mul(sum(when(SHIP_MODE.eq("MAIL"), PRICE).otherwise(BigDecimal.ZERO))).div(sum(PRICE)))
+                .from(LINES));
+        sameRows(select(SHIP_MODE, countDistinct(CUSTOMER), countDistinct(DISCOUNT)).from(LINES).groupBy(SHIP_MODE).orderBy(SHIP_MODE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Engine.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void stringsGroupAndCompareAsTheDatabaseDoes(Engine engine) throws Exception {
+        start(engine);
+        // MariaDB's default collation folds case and trailing spaces: 'PAID', 'paid' and 'paid ' are one group there
+        Select<?> groups = select(STATUS, count()).from(LINES).groupBy(STATUS);
+        assertEquals(oneDatabase(groups).size(), fanOut(groups).size(), "as many groups as one database makes");
+        Select<?> counts = select(count()).from(LINES).groupBy(STATUS).orderBy(inline(1));
+        sameRows(counts);
+        Select<?> distinct = DSL.selectDistinct(STATUS).from(LINES);
+        assertEquals(oneDatabase(distinct).size(), fanOut(distinct).size(), "as many DISTINCT values as one database");
+        sameRows(select(count()).from(LINES).groupBy(STATUS).having(STATUS.eq("paid")));
+    }
+}
