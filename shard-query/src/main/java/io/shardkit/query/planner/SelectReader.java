@@ -70,7 +70,9 @@ public final class SelectReader {
     private boolean aggregated() {
         if (!q.$groupBy().isEmpty() || q.$having() != null) return true;
         for (SelectFieldOrAsterisk s : q.$select()) {
-            for (QueryPart p : ExpressionChecker.parts(s)) {
+            // an alias renders as its name outside a select list: walk what it names
+            QueryPart item = s instanceof Field<?> f ? unalias(f) : s;
+            for (QueryPart p : ExpressionChecker.parts(item)) {
                 if (p instanceof QOM.AggregateFunction<?, ?> && !Allowlist.window(p)) return true;
             }
         }
