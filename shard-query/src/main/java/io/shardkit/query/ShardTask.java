@@ -297,7 +297,22 @@ final class ShardTask implements Runnable {
                     public void executeStart(ExecuteContext ctx) {
                         register(ctx.statement());
                     }
+
+                    @Override
+                    public void end(ExecuteContext ctx) {
+                        // the caller's work goes on between statements: a stop then has no statement to cancel
+                        if (work != null) unregister(ctx.statement());
+                    }
                 }).dsl();
+    }
+
+    private void unregister(Statement s) {
+        lock.lock();
+        try {
+            if (statement == s) statement = null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void register(Statement s) {

@@ -178,6 +178,20 @@ class MariaDbEarlyCloseTest {
         }
     }
 
+    @Test
+    void forEachShardKillsAShardPastItsDeadlineOnTheServer() throws Exception {
+        FanOutResult<ShardValue<Object>> r = FanOut.on(cluster).forEachShard(Duration.ofSeconds(1), FailurePolicy.PARTIAL,
+                dsl -> {
+                    String db = dsl.resultQuery("select database()").fetchOne(0, String.class);
+                    // SLEEP() killed returns 1 instead of failing: the work returns, yet did not answer in time
+                    return db.equals(dbs.database(1).name()) ? dsl.fetchValue("select sleep(30) /* foreach-kill-marker */") : db;
+                });
+        assertEquals(0, running("foreach-kill-marker"), "the server still runs SLEEP(30)");
+        assertEquals(List.of(Status.OK, Status.TIMED_OUT, Status.OK),
+                r.outcomes().stream().map(ShardOutcome::status).toList(), r.outcomes().toString());
+        assertEquals(List.of(dbs.database(0).name(), dbs.database(2).name()), r.rows().stream().map(ShardValue::value).toList());
+    }
+
     // ---- helpers ----------------------------------------------------------------------------------------------
 
     static DatabaseConfig config(TestDatabase db) {
@@ -187,6 +201,16 @@ class MariaDbEarlyCloseTest {
     static Map<ShardId, Long> threads() {
         return cluster.shards().stream().collect(Collectors.toMap(s -> s.id(),
                 s -> s.dsl().resultQuery("select connection_id()").fetchOne(0, Long.class)));
+    }
+
+    /** Statements the server is running whose text contains {@code marker}. */
+    static int running(String marker) throws SQLException {
+        try (Connection c = dbs.database(0).open(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("select count(*) from information_schema.processlist where command = 'Query' "
+                     + "and info like '%" + marker + "%' and id <> connection_id()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 
     /** Bytes the server has sent to all its clients. */
