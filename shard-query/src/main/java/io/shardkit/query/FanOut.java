@@ -54,8 +54,9 @@ public final class FanOut {
      * mapping), held for the whole work; a fan-out takes at most {@code maximumPoolSize} connections of a database,
      * however many of its shards live there, the others waiting their turn. A shard not finished {@code timeout}
      * after the start has its running statement cancelled on the server — never its thread interrupted inside the
-     * driver — and ends {@link ShardOutcome.Status#TIMED_OUT}; a statement the work starts after that fails before it
-     * reaches the database. Anything the work throws, {@link Error}s included, fails that shard.
+     * driver — and ends {@link ShardOutcome.Status#TIMED_OUT} (one that got no connection by then fails, with the
+     * pool's numbers); a statement the work starts after that fails before it reaches the database. Anything the
+     * work throws, {@link Error}s included, fails that shard.
      *
      * <p>{@link FailurePolicy#FAIL_FAST}: the first shard that fails or times out stops the others (their statements
      * cancelled on the server, outcome {@link ShardOutcome.Status#CANCELLED}) and {@link FanOutException} naming it
