@@ -159,7 +159,7 @@ final class ShardStreams implements AutoCloseable {
         return queries;
     }
 
-    private static Map<String, DatabaseShare> shares(List<Shard> shards, ShardCluster cluster) {
+    static Map<String, DatabaseShare> shares(List<Shard> shards, ShardCluster cluster) {
         Map<String, Long> perDatabase = shards.stream()
                 .collect(Collectors.groupingBy(Shard::database, LinkedHashMap::new, Collectors.counting()));
         Map<String, DatabaseShare> shares = new LinkedHashMap<>();

@@ -13,6 +13,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jooq.Configuration;
 import org.jooq.Cursor;
 import org.jooq.DSLContext;
@@ -30,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * One shard's part of a fan-out: takes a connection (within the fan-out's share of the database, and never past the
  * deadline), streams the shard's query through a jOOQ cursor into a {@link RowBuffer}, and gives the cursor,
  * connection and share back whatever happens. Stopped by the deadline, by another shard's failure, or by the
- * consumer closing the fan-out.
+ * consumer closing the fan-out. For {@link FanOut#forEachShard} the task runs the caller's work instead, with a
+ * context bound to that one connection, and keeps the value it returns.
  *
  * <p>Who may touch the producer thread is decided under {@link #lock}: it is interrupted only while it waits for a
  * connection ({@link Phase#ACQUIRING}), and its statement is cancelled on the server only while it holds the
@@ -49,7 +51,8 @@ final class ShardTask implements Runnable {
 
     final RowBuffer buffer;
     private final Shard shard;
-    private final ResultQuery<? extends Record> query;
+    private final ResultQuery<? extends Record> query; // null for a task running the caller's work
+    private final Function<? super DSLContext, ?> work; // null for a task streaming a query
     private final DatabaseShare share;
     private final Deadline deadline;
     private final int fetchSize;
@@ -73,16 +76,41 @@ final class ShardTask implements Runnable {
     private volatile long rowsRead;
     /** The producer is blocked handing a row to the buffer, not in the driver: nothing to cancel on the server. */
     private volatile boolean inPut;
+    /** What the caller's work returned; set by the producer before the task ends. */
+    private volatile Object value;
 
     ShardTask(Shard shard, ResultQuery<? extends Record> query, DatabaseShare share, Deadline deadline, int fetchSize,
               Consumer<ShardTask> onEnd) {
         this.shard = shard;
         this.query = query;
+        this.work = null;
         this.share = share;
         this.deadline = deadline;
         this.fetchSize = fetchSize;
         this.onEnd = onEnd;
         this.buffer = new RowBuffer(fetchSize);
+    }
+
+    /**
+     * A task that runs {@code work} with a context bound to one connection of the shard (its schema mapping kept) and
+     * keeps its value. Stopped like a streaming task: its running statement is cancelled on the server, and a statement
+     * it starts after the stop fails before it reaches the database.
+     */
+    ShardTask(Shard shard, Function<? super DSLContext, ?> work, DatabaseShare share, Deadline deadline,
+              Consumer<ShardTask> onEnd) {
+        this.shard = shard;
+        this.query = null;
+        this.work = work;
+        this.share = share;
+        this.deadline = deadline;
+        this.fetchSize = 1;
+        this.onEnd = onEnd;
+        this.buffer = new RowBuffer(1); // unused: the work's value is the task's result
+    }
+
+    /** The value the work returned; meaningful once the task ended {@link Status#OK}. */
+    Object value() {
+        return value;
     }
 
     ShardId id() {
@@ -149,17 +177,26 @@ final class ShardTask implements Runnable {
             waitFor(Wait.POOL);
             conn = shard.dataSource().getConnection(); // and this one: HikariCP's own timeout may be far longer
             if (enterRunning(conn)) {
-                if (needsTransactionToStream(shard.dialect()) && conn.getAutoCommit()) {
-                    conn.setAutoCommit(false); // PgJDBC reads the whole result at once in auto-commit mode
-                    transactionOpened = true;
+                if (work != null) {
+                    value = work.apply(context(conn));
+                    rowsRead = 1; // one value
+                    complete = !stopRequested(); // a work that swallowed its cancelled statement did not answer
+                } else {
+                    if (needsTransactionToStream(shard.dialect()) && conn.getAutoCommit()) {
+                        conn.setAutoCommit(false); // PgJDBC reads the whole result at once in auto-commit mode
+                        transactionOpened = true;
+                    }
+                    cursor = context(conn).fetchLazy(query);
+                    complete = pump(cursor);
                 }
-                cursor = context(conn).fetchLazy(query);
-                complete = pump(cursor);
             }
         } catch (Throwable t) {
             error = t;
         } finally {
             Released released = release();
+            if (cursor != null && !complete && error == null && readsRestOnClose(shard.dialect())) {
+                cancelBeforeClose(conn, cursor); // the consumer stopped reading: end the query, not read it to its end
+            }
             close(cursor);
             if (conn != null) giveBack(conn, transactionOpened);
             if (permit) share.permits.release();
@@ -249,16 +286,33 @@ final class ShardTask implements Runnable {
 
     private DSLContext context(Connection conn) {
         Configuration base = shard.dsl().configuration();
-        // Keep the shard's settings (render mapping of its schema) and dialect; records stay detached, since the
-        // connection they would be attached to goes back to the pool when the cursor ends.
-        Settings settings = ((Settings) base.settings().clone()).withFetchSize(fetchSize).withAttachRecords(false);
+        // Keep the shard's settings (render mapping of its schema) and dialect; streamed records stay detached, since
+        // the connection they would be attached to goes back to the pool when the cursor ends. The caller's work keeps
+        // the shard's own settings: its records may be stored while it runs.
+        Settings settings = work != null ? (Settings) base.settings().clone()
+                : ((Settings) base.settings().clone()).withFetchSize(fetchSize).withAttachRecords(false);
         return base.derive(new DefaultConnectionProvider(conn)).derive(settings)
                 .deriveAppending(new ExecuteListener() {
                     @Override
                     public void executeStart(ExecuteContext ctx) {
                         register(ctx.statement());
                     }
+
+                    @Override
+                    public void end(ExecuteContext ctx) {
+                        // the caller's work goes on between statements: a stop then has no statement to cancel
+                        if (work != null) unregister(ctx.statement());
+                    }
                 }).dsl();
+    }
+
+    private void unregister(Statement s) {
+        lock.lock();
+        try {
+            if (statement == s) statement = null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     private void register(Statement s) {
@@ -266,6 +320,15 @@ final class ShardTask implements Runnable {
         try {
             if (stop != null) throw new ShardException(ShardException.Code.DATABASE, "[shard " + id() + "] stopped before its statement ran");
             statement = s;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private boolean stopRequested() {
+        lock.lock();
+        try {
+            return stop != null;
         } finally {
             lock.unlock();
         }
@@ -348,6 +411,27 @@ final class ShardTask implements Runnable {
         onEnd.accept(this); // fail-fast and the watchdog learn of it before anyone sees the task finished
         done.countDown();
         buffer.finish(); // last: a consumer that sees the end finds the connection back in the pool
+    }
+
+    /**
+     * Connector/J (MariaDB's, and MySQL's) reads every remaining row of a streaming result when it is closed, however
+     * many: a cursor left early must have its query ended on the server first.
+     */
+    static boolean readsRestOnClose(SQLDialect dialect) {
+        return dialect.family() == SQLDialect.MARIADB || dialect.family() == SQLDialect.MYSQL;
+    }
+
+    /**
+     * Ends, on the server, the query of a cursor that was not read to its end (KILL QUERY, sent by the driver on a
+     * connection of its own), so that closing the cursor reads only what is already on its way instead of the rest
+     * of the result. The producer still holds the connection, so the kill cannot reach another user of it.
+     */
+    private void cancelBeforeClose(Connection conn, Cursor<? extends Record> cursor) {
+        try {
+            ServerCancel.cancel(conn, cursor.resultSet().getStatement());
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("[shard {}] could not end its query on the server before closing its cursor: {}", id(), e.toString());
+        }
     }
 
     static boolean needsTransactionToStream(SQLDialect dialect) {

@@ -239,6 +239,7 @@ class FanOutTest {
         assertEquals(600, counts.rows().stream().mapToInt(ShardValue::value).sum());
         FanOutException e = assertThrows(FanOutException.class, () -> FanOut.on(cluster).forEachShard(java.time.Duration.ofSeconds(5),
                 dsl -> dsl.fetchCount(table(name("no_such_table")))));
-        assertTrue(e.getMessage().startsWith("[shard s1] failed: "), e.getMessage());
+        // every shard fails; the first to fail (shards run in parallel) is named
+        assertTrue(e.getMessage().matches("(?s)\\[shard s[1-4]] failed: .*"), e.getMessage());
     }
 }
