@@ -194,7 +194,7 @@ public final class FanOutQuery<R extends Record> {
     public Page<R> fetchPage(int pageSize, String cursor) {
         if (pageSize < 1) throw new IllegalArgumentException("pageSize must be at least 1: " + pageSize);
         Plan base = plan(query);
-        QueryShape shape = base.shape;
+        QueryShape shape = base.read;
         if (shape.kind() != QueryShape.Kind.PLAIN) {
             throw new UnsupportedFanOutException("keyset pages over a " + (shape.kind() == QueryShape.Kind.UNION_ALL
                     ? "set operation" : "grouped or DISTINCT query"), "page a plain ordered query");
@@ -223,7 +223,7 @@ public final class FanOutQuery<R extends Record> {
         Optional<String> next = Optional.empty();
         if (rows.size() == pageSize && last != null) {
             Object[] keys = new Object[shape.orderBy().size()];
-            for (int i = 0; i < keys.length; i++) keys[i] = last[plan.shape.orderBy().get(i).column()];
+            for (int i = 0; i < keys.length; i++) keys[i] = last[plan.read.orderBy().get(i).column()];
             next = Optional.of(KeysetCursor.encode(fingerprint, keys));
         }
         return new Page<>(rows, next, streams.outcomes());
@@ -238,7 +238,8 @@ public final class FanOutQuery<R extends Record> {
 
     /** Everything decided before any shard runs. */
     private final class Plan {
-        final QueryShape shape;
+        final QueryShape read;  // as the planner read the query
+        final QueryShape shape; // as it runs: a streamed merge Java cannot sort is sorted by a database
         final List<Shard> shards;
         final SQLDialect dialect;
         final SqlOrdering ordering;
@@ -246,14 +247,12 @@ public final class FanOutQuery<R extends Record> {
         private final org.jooq.DSLContext records; // one context per plan makes the final records
 
         Plan(Select<?> q) {
-            shape = SelectReader.read(q, assumeColocated);
+            read = SelectReader.read(q, assumeColocated);
             shards = targets();
-            dialect = commonDialect(shards, shape);
+            dialect = commonDialect(shards, read);
             ordering = new SqlOrdering(dialect, stringOrder != null ? stringOrder : Collations.stringOrder(dialect, shards));
-            if (shape.streamed()) {
-                checkStrings();
-                if (!shape.orderBy().isEmpty()) checkConnectionsForSortedMerge();
-            }
+            shape = read.streamed() && !sortsInJava() ? read.sortedByDatabase() : read;
+            if (shape.streamed() && !shape.orderBy().isEmpty()) checkConnectionsForSortedMerge();
             outputs = shape.outputs().toArray(Field<?>[]::new);
             records = DSL.using(dialect);
         }
@@ -310,16 +309,17 @@ public final class FanOutQuery<R extends Record> {
             return (R) r;
         }
 
-        /** A streamed merge compares strings itself: only when it knows the database's order. */
-        private void checkStrings() {
-            if (ordering.knowsStrings()) return;
-            for (QueryShape.SortKey k : shape.orderBy()) {
-                if (k.field().getType() == String.class) {
-                    throw new UnsupportedFanOutException("string order under the database's collation (ORDER BY " + k.field() + ")",
-                            "Shardkit cannot reproduce that collation in a streamed merge; pass stringOrder(...) matching it,"
-                                    + " use COLLATE \"C\", or add a LIMIT");
-                }
+        /**
+         * Whether a streamed merge can order the rows in Java exactly as the database does: not strings under a
+         * collation Shardkit does not know, nor CHAR(n), whose padding the database ignores when it compares.
+         */
+        private boolean sortsInJava() {
+            for (QueryShape.SortKey k : read.orderBy()) {
+                if (k.field().getType() != String.class) continue;
+                String type = k.field().getDataType().getSQLDataType().getTypeName();
+                if (!ordering.knowsStrings() || type.equalsIgnoreCase("char") || type.equalsIgnoreCase("nchar")) return false;
             }
+            return true;
         }
     }
 

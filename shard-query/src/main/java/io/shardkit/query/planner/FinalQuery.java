@@ -33,8 +33,8 @@ public record FinalQuery(Select<?> select, VisitListener rewrite) {
     /** The partial rows' columns, in the order the per-shard query returns them (for a UNION: its outputs). */
     public static List<String> partialColumns(QueryShape shape) {
         List<String> names = new ArrayList<>();
-        if (shape.union) {
-            for (int i = 0; i < shape.outputs().size(); i++) names.add("c" + i);
+        if (shape.mergesRows()) {
+            for (int i = 0; i < shape.outputs().size() + shape.hidden().size(); i++) names.add("c" + i);
             return names;
         }
         MergeLayout layout = new MergeLayout(shape);
@@ -50,7 +50,7 @@ public record FinalQuery(Select<?> select, VisitListener rewrite) {
      */
     public static FinalQuery of(QueryShape shape, Table<?> partials, Function<String, DataType<?>> columnType,
                                 SQLDialect dialect) {
-        if (shape.union) return union(shape, partials);
+        if (shape.mergesRows()) return rows(shape, partials);
         MergeLayout layout = new MergeLayout(shape);
         Map<Field<?>, Field<?>> keys = new LinkedHashMap<>();
         for (int i = 0; i < layout.keys.size(); i++) {
@@ -131,21 +131,27 @@ public record FinalQuery(Select<?> select, VisitListener rewrite) {
         return sum.div(nonZero).cast(avgType);
     }
 
-    /** A UNION: the distinct rows of every shard's branches, then its ORDER BY, LIMIT and OFFSET. */
-    private static FinalQuery union(QueryShape shape, Table<?> partials) {
+    /**
+     * Rows: for a UNION, the distinct rows of every shard's branches (by UNION itself, not DISTINCT: engines type a
+     * UNION's columns their own way — H2 returns CHAR(n) unpadded); then the ORDER BY, LIMIT and OFFSET.
+     */
+    private static FinalQuery rows(QueryShape shape, Table<?> partials) {
         List<Field<?>> columns = new ArrayList<>();
-        for (int i = 0; i < shape.outputs().size(); i++) {
-            columns.add(DSL.field(DSL.name("c" + i), SelectReader.unalias(shape.outputs().get(i)).getDataType()));
+        List<Field<?>> types = new ArrayList<>(shape.outputs());
+        types.addAll(shape.hidden());
+        for (int i = 0; i < types.size(); i++) {
+            columns.add(DSL.field(DSL.name("c" + i), SelectReader.unalias(types.get(i)).getDataType()));
         }
         List<SortField<?>> order = new ArrayList<>();
         for (QueryShape.SortKey k : shape.unionOrder) {
-            SortField<Integer> s = k.descending() ? DSL.inline(k.column() + 1).desc() : DSL.inline(k.column() + 1).asc();
+            Field<?> column = shape.union ? DSL.inline(k.column() + 1) : columns.get(k.column());
+            SortField<?> s = k.descending() ? column.desc() : column.asc();
             if (k.nullsFirst() != null) s = k.nullsFirst() ? s.nullsFirst() : s.nullsLast();
             order.add(s);
         }
-        // UNION itself, not DISTINCT: engines type a UNION's columns their own way (H2 returns CHAR(n) unpadded)
-        Select<?> s = DSL.select(columns).from(partials).union(DSL.select(columns).from(partials).where(DSL.falseCondition()))
-                .orderBy(order);
+        Select<?> s = shape.union
+                ? DSL.select(columns).from(partials).union(DSL.select(columns).from(partials).where(DSL.falseCondition())).orderBy(order)
+                : DSL.select(columns).from(partials).orderBy(order);
         if (shape.limit() != null) s = s.$limit(DSL.inline(shape.limit()));
         if (shape.offset() > 0) s = s.$offset(DSL.inline(shape.offset()));
         return new FinalQuery(s, new VisitListener() {

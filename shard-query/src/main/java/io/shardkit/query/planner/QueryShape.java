@@ -34,11 +34,18 @@ public final class QueryShape {
     final List<Field<?>> aggregates;    // DATABASE_MERGE: every aggregate the outer query uses
     final boolean grouped;              // DATABASE_MERGE: aggregated (else DISTINCT or UNION)
     final boolean union;                // DATABASE_MERGE of a UNION
-    final List<SortKey> unionOrder;     // DATABASE_MERGE of a UNION: its ORDER BY by column
+    final List<SortKey> unionOrder;     // DATABASE_MERGE of a UNION or of sorted rows: the ORDER BY by column
+    final Kind streamedAs;              // DATABASE_MERGE of rows a streamed merge could not sort: PLAIN or UNION_ALL
 
     QueryShape(Kind kind, Select<?> original, List<Field<?>> outputs, List<Field<?>> hidden, List<SortKey> orderBy,
                Long limit, long offset, List<Field<?>> keys, List<Field<?>> aggregates, boolean grouped, boolean union,
                List<SortKey> unionOrder) {
+        this(kind, original, outputs, hidden, orderBy, limit, offset, keys, aggregates, grouped, union, unionOrder, null);
+    }
+
+    private QueryShape(Kind kind, Select<?> original, List<Field<?>> outputs, List<Field<?>> hidden, List<SortKey> orderBy,
+                       Long limit, long offset, List<Field<?>> keys, List<Field<?>> aggregates, boolean grouped,
+                       boolean union, List<SortKey> unionOrder, Kind streamedAs) {
         this.kind = kind;
         this.original = original;
         this.outputs = List.copyOf(outputs);
@@ -51,6 +58,24 @@ public final class QueryShape {
         this.grouped = grouped;
         this.union = union;
         this.unionOrder = List.copyOf(unionOrder);
+        this.streamedAs = streamedAs;
+    }
+
+    /**
+     * The same rows, sorted by a database instead of a streamed merge: for an ORDER BY Shardkit cannot reproduce in
+     * Java (strings under a collation it does not know, CHAR(n) padding). Each shard still returns only its first
+     * OFFSET + LIMIT rows; the database merging them returns the outputs and hidden sort columns, as a streamed merge
+     * does.
+     */
+    public QueryShape sortedByDatabase() {
+        if (kind == Kind.DATABASE_MERGE) return this;
+        return new QueryShape(Kind.DATABASE_MERGE, original, outputs, hidden, List.of(), limit, offset, List.of(),
+                List.of(), false, false, orderBy, kind);
+    }
+
+    /** Rows merged by a database without grouping: a UNION, or rows a streamed merge could not sort. */
+    boolean mergesRows() {
+        return union || streamedAs != null;
     }
 
     public Kind kind() {

@@ -16,8 +16,12 @@ public final class ShardQueries {
 
     /** The query each shard runs: a new object on every call. */
     public static Select<?> perShard(QueryShape shape) {
+        return perShard(shape.kind(), shape);
+    }
+
+    private static Select<?> perShard(QueryShape.Kind kind, QueryShape shape) {
         Select<?> q = shape.original();
-        Select<?> s = switch (shape.kind()) {
+        Select<?> s = switch (kind) {
             case PLAIN -> {
                 List<SelectFieldOrAsterisk> fields = new ArrayList<>(shape.outputs());
                 for (int i = 0; i < shape.hidden().size(); i++) fields.add(shape.hidden().get(i).as("shardkit_sort_" + i));
@@ -25,6 +29,7 @@ public final class ShardQueries {
             }
             case UNION_ALL -> topRows(q, shape);
             case DATABASE_MERGE -> {
+                if (shape.streamedAs != null) yield perShard(shape.streamedAs, shape);
                 if (shape.union) yield withoutLimit(withoutOffset(q));
                 MergeLayout layout = new MergeLayout(shape);
                 yield withoutLimit(withoutOffset(q.$select(layout.shardFields()).$groupBy(layout.shardGroupBy())
