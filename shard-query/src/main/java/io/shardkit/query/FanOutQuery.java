@@ -315,6 +315,7 @@ public final class FanOutQuery<R extends Record> {
          */
         private boolean sortsInJava() {
             for (QueryShape.SortKey k : read.orderBy()) {
+                if (k.collated()) return false; // a COLLATE of its own: the database knows it
                 if (k.field().getType() != String.class) continue;
                 String type = k.field().getDataType().getSQLDataType().getTypeName();
                 if (!ordering.knowsStrings() || type.equalsIgnoreCase("char") || type.equalsIgnoreCase("nchar")) return false;

@@ -27,13 +27,15 @@ final class Allowlist {
             QOM.Lower.class, QOM.Upper.class, QOM.Trim.class, QOM.Ltrim.class, QOM.Rtrim.class, QOM.Substring.class,
             QOM.Concat.class, QOM.Left.class, QOM.Right.class, QOM.Lpad.class, QOM.Rpad.class, QOM.Replace.class,
             QOM.Position.class, QOM.CharLength.class, QOM.OctetLength.class, QOM.Repeat.class, QOM.Reverse.class,
-            QOM.Translate.class, QOM.Extract.class, QOM.Greatest.class, QOM.Least.class,
+            QOM.Translate.class, QOM.Extract.class, QOM.Greatest.class, QOM.Least.class, QOM.DateAdd.class,
+            QOM.TimestampDiff.class, QOM.ToChar.class, QOM.Coerce.class, QOM.Collated.class,
             // conditions
             QOM.And.class, QOM.Or.class, QOM.Xor.class, QOM.Not.class, QOM.NotField.class, QOM.Eq.class, QOM.Ne.class,
             QOM.Lt.class, QOM.Le.class, QOM.Gt.class, QOM.Ge.class, QOM.IsDistinctFrom.class,
             QOM.IsNotDistinctFrom.class, QOM.Between.class, QOM.InList.class, QOM.NotInList.class, QOM.IsNull.class,
             QOM.IsNotNull.class, QOM.Like.class, QOM.NotLike.class, QOM.LikeIgnoreCase.class,
             QOM.NotLikeIgnoreCase.class, QOM.StartsWith.class, QOM.EndsWith.class, QOM.Contains.class,
+            QOM.RegexpLike.class, QOM.NotRegexpLike.class,
             QOM.True.class, QOM.False.class, QOM.ConditionAsField.class, QOM.FieldCondition.class,
             // subquery predicates: their query is checked as a subquery
             QOM.In.class, QOM.NotIn.class, QOM.Exists.class, QOM.ScalarSubquery.class);

@@ -53,6 +53,11 @@ final class ExpressionChecker {
             return;
         }
         if (p instanceof Select<?> s) {
+            if (groupKeys != null) {
+                // the database that merges would run it over its own shard's rows only
+                throw Refusals.refused("a subquery after grouping (" + node.text() + ")", "a subquery in the SELECT, HAVING"
+                        + " or ORDER BY of an aggregated query would see one shard's rows; compute it in a query of its own");
+            }
             if (!colocated) throw Refusals.subquery(" (" + node.text() + ")");
             NestedSelects.check(s);
             return;

@@ -19,8 +19,11 @@ import org.jooq.Select;
 public final class QueryShape {
     public enum Kind { PLAIN, UNION_ALL, DATABASE_MERGE }
 
-    /** One ORDER BY key of a streamed merge: the row's column, direction, and NULLS FIRST/LAST (null: the default). */
-    public record SortKey(int column, Field<?> field, boolean descending, Boolean nullsFirst) {
+    /**
+     * One ORDER BY key of a streamed merge: the row's column, direction, NULLS FIRST/LAST (null: the default), and
+     * whether the key names a collation of its own (COLLATE).
+     */
+    public record SortKey(int column, Field<?> field, boolean descending, Boolean nullsFirst, boolean collated) {
     }
 
     private final Kind kind;

@@ -252,7 +252,7 @@ public final class SelectReader {
     private static List<Field<?>> outputs(Select<?> s) {
         List<Field<?>> outputs = new ArrayList<>();
         for (SelectFieldOrAsterisk f : s.$select()) {
-            if (!(f instanceof Field<?> field) || (Allowlist.isPlainSql(f) && f.toString().contains("*"))) {
+            if (!(f instanceof Field<?> field) || (Allowlist.isPlainSql(f) && f.toString().trim().matches("(.*\\.)?\\*"))) {
                 throw Refusals.refused("SELECT *", "list the columns: the merge needs to know each column's type");
             }
             outputs.add(field);
@@ -292,7 +292,8 @@ public final class SelectReader {
     private static QueryShape.SortKey sortKey(SortField<?> s, int column, Field<?> field) {
         Boolean nullsFirst = s.$nullOrdering() == QOM.NullOrdering.NULLS_FIRST ? Boolean.TRUE
                 : s.$nullOrdering() == QOM.NullOrdering.NULLS_LAST ? Boolean.FALSE : null;
-        return new QueryShape.SortKey(column, unalias(field), s.$sortOrder() == SortOrder.DESC, nullsFirst);
+        Field<?> key = unalias(field);
+        return new QueryShape.SortKey(column, key, s.$sortOrder() == SortOrder.DESC, nullsFirst, key instanceof QOM.Collated);
     }
 
     private static int indexOfSame(List<Field<?>> fields, Field<?> f) {
