@@ -85,7 +85,9 @@ public record FinalQuery(Select<?> select, VisitListener rewrite) {
     private static Field<?> combine(MergeLayout.Part p, Function<String, DataType<?>> columnType, SQLDialect dialect) {
         Aggregates.Call c = p.call();
         if (p.columns().isEmpty()) {
-            Field<?> values = DSL.field(DSL.name(MergeLayout.distinct(p.distinctColumn())), c.argument().getDataType());
+            String column = MergeLayout.distinct(p.distinctColumn());
+            if (c.kind() != Aggregates.Kind.COUNT && floating(columnType.apply(column))) throw floatingSum(p);
+            Field<?> values = DSL.field(DSL.name(column), c.argument().getDataType());
             return switch (c.kind()) {
                 case COUNT -> DSL.countDistinct(values);
                 case SUM -> DSL.sumDistinct(number(values));
@@ -95,11 +97,7 @@ public record FinalQuery(Select<?> select, VisitListener rewrite) {
         }
         String column = p.columns().getFirst();
         DataType<?> type = columnType.apply(column);
-        if ((c.kind() == Aggregates.Kind.SUM || c.kind() == Aggregates.Kind.AVG) && floating(type)) {
-            throw Refusals.refused("floating-point " + c.kind() + " (" + p.aggregate() + ")", "the database computes it in"
-                    + " floating point, whose result depends on the order values are added in; cast the argument to"
-                    + " NUMERIC/DECIMAL for an exact, shard-independent answer");
-        }
+        if ((c.kind() == Aggregates.Kind.SUM || c.kind() == Aggregates.Kind.AVG) && floating(type)) throw floatingSum(p);
         Field<?> part = DSL.field(DSL.name(column), type);
         return switch (c.kind()) {
             // a COUNT of no rows is 0, and the sum of counts is wider than a count: bring it back to the count's type
@@ -156,6 +154,13 @@ public record FinalQuery(Select<?> select, VisitListener rewrite) {
         if (shape.offset() > 0) s = s.$offset(DSL.inline(shape.offset()));
         return new FinalQuery(s, new VisitListener() {
         });
+    }
+
+    /** Declared otherwise in jOOQ, but floating point in the database: found once the partial rows' types are known. */
+    private static RuntimeException floatingSum(MergeLayout.Part p) {
+        return Refusals.refused("floating-point " + p.call().kind() + " (" + p.aggregate() + ")", "the database computes it in"
+                + " floating point, whose result depends on the order values are added in; cast the argument to"
+                + " NUMERIC/DECIMAL for an exact, shard-independent answer");
     }
 
     private static boolean integral(DataType<?> t) {

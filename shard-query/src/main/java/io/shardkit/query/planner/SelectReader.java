@@ -124,6 +124,10 @@ public final class SelectReader {
 
     private static void groupKey(FieldOrRow f, List<Field<?>> into) {
         if (!(f instanceof Field<?> field)) throw Refusals.notAllowed("GROUP BY a row value " + f);
+        if (field instanceof Param<?> p && p.getValue() instanceof Number) {
+            // MySQL and PostgreSQL read GROUP BY 2 as a position; each shard's select list is not the query's
+            throw Refusals.refused("GROUP BY a position (" + p + ")", "group by the column or expression itself");
+        }
         if (indexOfSame(into, field) < 0) into.add(field);
     }
 
@@ -193,7 +197,10 @@ public final class SelectReader {
             if (!colocated) {
                 throw Refusals.refused("WITH (a common table expression)", Refusals.SUBQUERY_REMEDY + "; or inline it");
             }
-            s.$with().$commonTableExpressions().forEach(cte -> NestedSelects.check((Select<?>) cte.$query()));
+            for (var cte : s.$with().$commonTableExpressions()) {
+                if (!(cte.$query() instanceof Select<?> body)) throw Refusals.notAllowed("WITH " + cte.$name() + " AS (a data-changing statement)");
+                NestedSelects.check(body);
+            }
         }
         if (s.$from().isEmpty()) {
             // One database answers one row; n shards would answer n, and aggregates would be n times too large.
