@@ -43,7 +43,7 @@ final class Collations {
         };
     }
 
-    private static Comparator<String> postgres(DataSource ds) {
+    static Comparator<String> postgres(DataSource ds) {
         synchronized (KNOWN) {
             Comparator<String> known = KNOWN.get(ds);
             if (known != null) return known == UNKNOWN ? null : known;
