@@ -126,6 +126,15 @@ public record FinalQuery(Select<?> select, VisitListener rewrite) {
             // numeric_avg is numeric_div(sum, count): the same division, with the same scale and rounding
             return sum.div(nonZero);
         }
+        if (dialect.family() == SQLDialect.H2) {
+            // H2 divides the exact sum at AVG's scale rounding half down (ties toward zero), where CAST rounds half up:
+            // round |q| * 10^scale half down as ceil(x - 0.5). H2's quotient has tens of digits more than AVG's scale,
+            // and a quotient of a count cannot lie that close to a tie without being one.
+            Field<BigDecimal> q = sum.div(nonZero);
+            Field<BigDecimal> shift = DSL.inline(BigDecimal.TEN.pow(Math.max(0, avgType.scale())));
+            Field<BigDecimal> halfDown = DSL.ceil(DSL.abs(q).mul(shift).sub(DSL.inline(new BigDecimal("0.5")))).div(shift);
+            return halfDown.mul(DSL.sign(q)).cast(avgType);
+        }
         return sum.div(nonZero).cast(avgType);
     }
 
