@@ -277,6 +277,7 @@ public final class FanOutQuery<R extends Record> {
         Iterator<Object[]> merge(ShardStreams streams) {
             List<Iterator<Object[]>> inputs = streams.streams().stream().map(FanOutQuery::arrays).toList();
             if (shape.streamed()) return Merge.streamed(shape, ordering, inputs);
+            if (shape.countsOnly()) return Merge.counts(outputs.length, inputs);
             List<Object[]> partials = new ArrayList<>();
             for (Iterator<Object[]> shard : inputs) {
                 while (shard.hasNext()) {

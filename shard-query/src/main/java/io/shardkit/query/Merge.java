@@ -21,6 +21,20 @@ final class Merge {
         return window(merged, shape.offset(), shape.limit());
     }
 
+    /** One row: each column the sum of the shards' counts. */
+    static Iterator<Object[]> counts(int columns, List<? extends Iterator<Object[]>> shards) {
+        long[] sums = new long[columns];
+        for (Iterator<Object[]> shard : shards) {
+            while (shard.hasNext()) {
+                Object[] row = shard.next();
+                for (int i = 0; i < columns; i++) sums[i] = Math.addExact(sums[i], ((Number) row[i]).longValue());
+            }
+        }
+        Object[] row = new Object[columns];
+        for (int i = 0; i < columns; i++) row[i] = sums[i];
+        return List.<Object[]>of(row).iterator();
+    }
+
     private static Iterator<Object[]> concat(List<? extends Iterator<Object[]>> shards) {
         return new Iterator<>() {
             int i;

@@ -119,6 +119,9 @@ class FanOutTest {
         sameAsOneDatabase(select(count(), count(TOTAL), sum(TOTAL), min(TOTAL), max(TOTAL), avg(TOTAL), avg(QTY), sum(QTY))
                 .from(ORDERS));
         sameAsOneDatabase(select(count(), sum(TOTAL), avg(TOTAL)).from(ORDERS).where(ID.lt(0L)));
+        // counts alone are summed in Java, with no round trip to a merging database
+        sameAsOneDatabase(select(count(), count(TOTAL).filterWhere(QTY.gt(2)).as("c")).from(ORDERS).where(ID.gt(10L)));
+        sameAsOneDatabase(select(count()).from(ORDERS).where(ID.lt(0L)));
     }
 
     @Test

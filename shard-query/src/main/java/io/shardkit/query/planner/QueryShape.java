@@ -76,6 +76,25 @@ public final class QueryShape {
                 List.of(), false, false, orderBy, kind);
     }
 
+    /**
+     * Whether the query is only counts — {@code select count(*), count(x) filter (where …) from … where …}, nothing
+     * else — so the merge is the sum of each column's per-shard counts, with no database round trip.
+     */
+    public boolean countsOnly() {
+        if (kind != Kind.DATABASE_MERGE || !grouped || !keys.isEmpty() || original.$having() != null
+                || !original.$groupBy().isEmpty() || original.$distinct() || !original.$orderBy().isEmpty()
+                || limit != null || offset != 0) {
+            return false;
+        }
+        for (Field<?> f : outputs) {
+            Field<?> inner = SelectReader.unalias(f);
+            if (!aggregates.contains(inner)) return false;
+            Aggregates.Call c = Aggregates.call(inner);
+            if (c.kind() != Aggregates.Kind.COUNT || c.distinct()) return false;
+        }
+        return outputs.size() == aggregates.size();
+    }
+
     /** Rows merged by a database without grouping: a UNION, or rows a streamed merge could not sort. */
     boolean mergesRows() {
         return union || streamedAs != null;

@@ -30,6 +30,7 @@ public final class ShardQueries {
             case UNION_ALL -> topRows(q, shape);
             case DATABASE_MERGE -> {
                 if (shape.streamedAs != null) yield perShard(shape.streamedAs, shape);
+                if (shape.countsOnly()) yield q.$select(shape.outputs());
                 if (shape.union) yield withoutLimit(withoutOffset(q));
                 MergeLayout layout = new MergeLayout(shape);
                 yield withoutLimit(withoutOffset(q.$select(layout.shardFields()).$groupBy(layout.shardGroupBy())
