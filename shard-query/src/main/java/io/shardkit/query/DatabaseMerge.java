@@ -48,9 +48,11 @@ final class DatabaseMerge {
         return on.dsl().connectionResult(connection -> {
             Settings settings = ((Settings) on.dsl().settings().clone()).withQueryTimeout(Math.max(1, (int) Math.ceil(timeout.toMillis() / 1000.0)));
             DSLContext one = DSL.using(on.dsl().configuration().derive(new DefaultConnectionProvider(connection)).derive(settings));
+            // The user's query rides along under a condition that is never true: the database parses and checks it
+            // (a column outside GROUP BY, a function it lacks) without running it, and rejects what it would reject.
             one.execute(createTemporary(dialect) + " {0} as {1}", table, DSL.select(DSL.asterisk())
                     .from(perShard.asTable(DSL.name("shardkit_p"), columns.stream().map(DSL::name).toArray(org.jooq.Name[]::new)))
-                    .where(DSL.falseCondition()));
+                    .where(DSL.inline(1).eq(DSL.inline(0)).and(DSL.exists(shape.original()))));
             try {
                 Map<String, DataType<?>> types = columnTypes(one, table);
                 List<Field<?>> fields = columns.stream().<Field<?>>map(c -> DSL.field(DSL.name(c), types.get(c))).toList();

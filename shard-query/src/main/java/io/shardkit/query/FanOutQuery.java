@@ -252,6 +252,7 @@ public final class FanOutQuery<R extends Record> {
             dialect = commonDialect(shards, read);
             ordering = new SqlOrdering(dialect, stringOrder != null ? stringOrder : Collations.stringOrder(dialect, shards));
             shape = read.streamed() && !sortsInJava() ? read.sortedByDatabase() : read;
+            refuseUnsupportedGroupingSets(dialect);
             if (shape.streamed() && !shape.orderBy().isEmpty()) checkConnectionsForSortedMerge();
             outputs = shape.outputs().toArray(Field<?>[]::new);
             records = DSL.using(dialect);
@@ -308,6 +309,21 @@ public final class FanOutQuery<R extends Record> {
             r.fromArray(Arrays.copyOf(values, outputs.length));
             r.changed(false);
             return (R) r;
+        }
+
+        /** H2 has no ROLLUP, CUBE or GROUPING SETS; MySQL and MariaDB only ROLLUP (WITH ROLLUP). */
+        private void refuseUnsupportedGroupingSets(SQLDialect dialect) {
+            for (String construct : read.groupingSets()) {
+                boolean supported = switch (dialect.family()) {
+                    case H2 -> false;
+                    case MYSQL, MARIADB -> construct.equals("ROLLUP");
+                    default -> true;
+                };
+                if (!supported) {
+                    throw new UnsupportedFanOutException(construct + " on " + dialect.family(), "the database has no "
+                            + construct + "; group by each grouping set in a query of its own");
+                }
+            }
         }
 
         /**

@@ -94,7 +94,7 @@ final class ExpressionChecker {
     }
 
     private boolean isGroupKey(QueryPart p) {
-        for (Field<?> k : groupKeys) if (k.equals(p)) return true;
+        for (Field<?> k : groupKeys) if (Parts.same(k, p)) return true;
         return false;
     }
 
@@ -132,7 +132,7 @@ final class ExpressionChecker {
             }
             checkRowLocalArgument(call.filter());
         }
-        if (aggregates.stream().noneMatch(a -> a.equals(f))) aggregates.add(f);
+        if (aggregates.stream().noneMatch(a -> Parts.same(a, f))) aggregates.add(f);
     }
 
     private void checkRowLocalArgument(QueryPart arg) {

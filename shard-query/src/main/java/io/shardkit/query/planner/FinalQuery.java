@@ -2,7 +2,6 @@ package io.shardkit.query.planner;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -52,12 +51,13 @@ public record FinalQuery(Select<?> select, VisitListener rewrite) {
                                 SQLDialect dialect) {
         if (shape.mergesRows()) return rows(shape, partials);
         MergeLayout layout = new MergeLayout(shape);
-        Map<Field<?>, Field<?>> keys = new LinkedHashMap<>();
+        // lists, not maps: jOOQ's equals and hashCode ignore an aggregate's FILTER
+        List<Map.Entry<Field<?>, Field<?>>> keys = new ArrayList<>();
         for (int i = 0; i < layout.keys.size(); i++) {
-            keys.put(layout.keys.get(i), DSL.field(DSL.name(MergeLayout.key(i)), layout.keys.get(i).getDataType()));
+            keys.add(Map.entry(layout.keys.get(i), DSL.field(DSL.name(MergeLayout.key(i)), layout.keys.get(i).getDataType())));
         }
-        Map<Field<?>, Field<?>> aggregates = new LinkedHashMap<>();
-        for (MergeLayout.Part p : layout.parts) aggregates.put(p.aggregate(), combine(p, columnType, dialect));
+        List<Map.Entry<Field<?>, Field<?>>> aggregates = new ArrayList<>();
+        for (MergeLayout.Part p : layout.parts) aggregates.add(Map.entry(p.aggregate(), combine(p, columnType, dialect)));
         Select<?> q = shape.original().$from(List.of(partials)).$where(null);
         if (q.$with() != null) q = q.$with(null);
         VisitListener rewrite = new VisitListener() {
@@ -73,10 +73,10 @@ public record FinalQuery(Select<?> select, VisitListener rewrite) {
         return new FinalQuery(q, rewrite);
     }
 
-    private static Field<?> lookup(Map<Field<?>, Field<?>> map, QueryPart p) {
+    private static Field<?> lookup(List<Map.Entry<Field<?>, Field<?>>> replacements, QueryPart p) {
         if (!(p instanceof Field<?>)) return null;
-        for (Map.Entry<Field<?>, Field<?>> e : map.entrySet()) {
-            if (e.getKey().equals(p)) return e.getValue();
+        for (Map.Entry<Field<?>, Field<?>> e : replacements) {
+            if (Parts.same(e.getKey(), p)) return e.getValue();
         }
         return null;
     }
@@ -140,7 +140,8 @@ public record FinalQuery(Select<?> select, VisitListener rewrite) {
 
     /**
      * Rows: for a UNION, the distinct rows of every shard's branches (by UNION itself, not DISTINCT: engines type a
-     * UNION's columns their own way — H2 returns CHAR(n) unpadded); then the ORDER BY, LIMIT and OFFSET.
+     * UNION's columns their own way — H2 returns CHAR(n) unpadded); for rows a streamed merge could not sort, those
+     * rows; then the ORDER BY, LIMIT and OFFSET.
      */
     private static FinalQuery rows(QueryShape shape, Table<?> partials) {
         List<Field<?>> columns = new ArrayList<>();
@@ -149,16 +150,23 @@ public record FinalQuery(Select<?> select, VisitListener rewrite) {
         for (int i = 0; i < types.size(); i++) {
             columns.add(DSL.field(DSL.name("c" + i), SelectReader.unalias(types.get(i)).getDataType()));
         }
+        // A set operation is merged by one too: engines type a set operation's columns their own way
+        boolean setOperation = shape.union || shape.streamedAs == QueryShape.Kind.UNION_ALL;
         List<SortField<?>> order = new ArrayList<>();
         for (QueryShape.SortKey k : shape.unionOrder) {
-            Field<?> column = shape.union ? DSL.inline(k.column() + 1) : columns.get(k.column());
+            Field<?> column = setOperation ? DSL.inline(k.column() + 1) : columns.get(k.column());
             SortField<?> s = k.descending() ? column.desc() : column.asc();
             if (k.nullsFirst() != null) s = k.nullsFirst() ? s.nullsFirst() : s.nullsLast();
             order.add(s);
         }
-        Select<?> s = shape.union
-                ? DSL.select(columns).from(partials).union(DSL.select(columns).from(partials).where(DSL.falseCondition())).orderBy(order)
-                : DSL.select(columns).from(partials).orderBy(order);
+        Select<?> s;
+        if (shape.union) {
+            s = DSL.select(columns).from(partials).union(DSL.select(columns).from(partials).where(DSL.falseCondition())).orderBy(order);
+        } else if (setOperation) {
+            s = DSL.select(columns).from(partials).unionAll(DSL.select(columns).from(partials).where(DSL.falseCondition())).orderBy(order);
+        } else {
+            s = DSL.select(columns).from(partials).orderBy(order);
+        }
         if (shape.limit() != null) s = s.$limit(DSL.inline(shape.limit()));
         if (shape.offset() > 0) s = s.$offset(DSL.inline(shape.offset()));
         return new FinalQuery(s, new VisitListener() {

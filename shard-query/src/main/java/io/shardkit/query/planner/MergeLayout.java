@@ -86,7 +86,7 @@ final class MergeLayout {
     }
 
     private static int indexOf(List<Field<?>> fields, Field<?> f) {
-        for (int i = 0; i < fields.size(); i++) if (fields.get(i).equals(f)) return i;
+        for (int i = 0; i < fields.size(); i++) if (Parts.same(fields.get(i), f)) return i;
         return -1;
     }
 }

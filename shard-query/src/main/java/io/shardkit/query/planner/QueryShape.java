@@ -39,6 +39,7 @@ public final class QueryShape {
     final boolean union;                // DATABASE_MERGE of a UNION
     final List<SortKey> unionOrder;     // DATABASE_MERGE of a UNION or of sorted rows: the ORDER BY by column
     final Kind streamedAs;              // DATABASE_MERGE of rows a streamed merge could not sort: PLAIN or UNION_ALL
+    private List<String> groupingSets = List.of(); // "ROLLUP", "CUBE", "GROUPING SETS" the GROUP BY uses
 
     QueryShape(Kind kind, Select<?> original, List<Field<?>> outputs, List<Field<?>> hidden, List<SortKey> orderBy,
                Long limit, long offset, List<Field<?>> keys, List<Field<?>> aggregates, boolean grouped, boolean union,
@@ -88,11 +89,21 @@ public final class QueryShape {
         }
         for (Field<?> f : outputs) {
             Field<?> inner = SelectReader.unalias(f);
-            if (!aggregates.contains(inner)) return false;
+            if (aggregates.stream().noneMatch(a -> Parts.same(a, inner))) return false;
             Aggregates.Call c = Aggregates.call(inner);
             if (c.kind() != Aggregates.Kind.COUNT || c.distinct()) return false;
         }
         return outputs.size() == aggregates.size();
+    }
+
+    /** The grouping-set constructs the GROUP BY uses ("ROLLUP", "CUBE", "GROUPING SETS"): not every database has them. */
+    public List<String> groupingSets() {
+        return groupingSets;
+    }
+
+    QueryShape withGroupingSets(List<String> constructs) {
+        this.groupingSets = List.copyOf(constructs);
+        return this;
     }
 
     /** Rows merged by a database without grouping: a UNION, or rows a streamed merge could not sort. */

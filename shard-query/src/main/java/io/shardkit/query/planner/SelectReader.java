@@ -81,14 +81,20 @@ public final class SelectReader {
 
     private QueryShape readGrouped(List<Field<?>> outputs, Long limit, long offset) {
         List<Field<?>> keys = new ArrayList<>();
-        for (GroupField g : q.$groupBy()) groupKeys(g, keys);
+        List<String> groupingSets = new ArrayList<>();
+        for (GroupField g : q.$groupBy()) {
+            groupKeys(g, keys);
+            String construct = g instanceof QOM.Rollup ? "ROLLUP" : g instanceof QOM.Cube ? "CUBE"
+                    : g instanceof QOM.GroupingSets ? "GROUPING SETS" : null;
+            if (construct != null && !groupingSets.contains(construct)) groupingSets.add(construct);
+        }
         keys.forEach(k -> ExpressionChecker.rowLocal(k, colocated));
         List<Field<?>> aggregates = new ArrayList<>();
         outputs.forEach(f -> ExpressionChecker.grouped(unalias(f), colocated, keys, aggregates));
         if (q.$having() != null) ExpressionChecker.grouped(q.$having(), colocated, keys, aggregates);
         checkGroupedOrder(outputs, keys, aggregates);
         return new QueryShape(QueryShape.Kind.DATABASE_MERGE, q, outputs, List.of(), List.of(), limit, offset, keys,
-                aggregates, true, false, List.of());
+                aggregates, true, false, List.of()).withGroupingSets(groupingSets);
     }
 
     private QueryShape readDistinct(List<Field<?>> outputs, Long limit, long offset) {
@@ -291,7 +297,7 @@ public final class SelectReader {
         }
         Field<?> inner = unalias(key);
         for (int i = 0; i < outputs.size(); i++) {
-            if (unalias(outputs.get(i)).equals(inner)) return i;
+            if (Parts.same(unalias(outputs.get(i)), inner)) return i;
         }
         return -1;
     }
@@ -304,7 +310,7 @@ public final class SelectReader {
     }
 
     private static int indexOfSame(List<Field<?>> fields, Field<?> f) {
-        for (int i = 0; i < fields.size(); i++) if (fields.get(i).equals(f)) return i;
+        for (int i = 0; i < fields.size(); i++) if (Parts.same(fields.get(i), f)) return i;
         return -1;
     }
 
