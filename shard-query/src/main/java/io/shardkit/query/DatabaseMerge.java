@@ -50,8 +50,10 @@ final class DatabaseMerge {
             DSLContext one = DSL.using(on.dsl().configuration().derive(new DefaultConnectionProvider(connection)).derive(settings));
             // The user's query rides along under a condition that is never true: the database parses and checks it
             // (a column outside GROUP BY, a function it lacks) without running it, and rejects what it would reject.
-            one.execute(createTemporary(dialect) + " {0} as {1}", table, DSL.select(DSL.asterisk())
-                    .from(perShard.asTable(DSL.name("shardkit_p"), columns.stream().map(DSL::name).toArray(org.jooq.Name[]::new)))
+            // The per-shard query with its values inlined, as the shards ran it (see FanOutQuery#shardQuery).
+            Table<?> partialRows = DSL.table("(" + one.renderInlined(perShard) + ")")
+                    .as(DSL.name("shardkit_p"), columns.stream().map(DSL::name).toArray(org.jooq.Name[]::new));
+            one.execute(createTemporary(dialect) + " {0} as {1}", table, DSL.select(DSL.asterisk()).from(partialRows)
                     .where(DSL.inline(1).eq(DSL.inline(0)).and(DSL.exists(shape.original()))));
             try {
                 Map<String, DataType<?>> types = columnTypes(one, table);

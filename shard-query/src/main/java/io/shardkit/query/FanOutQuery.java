@@ -230,8 +230,18 @@ public final class FanOutQuery<R extends Record> {
     }
 
     private ShardStreams open(Plan plan) {
-        return ShardStreams.open(plan.shards, shard -> ShardQueries.perShard(plan.shape),
+        return ShardStreams.open(plan.shards, shard -> shardQuery(plan.shape, shard),
                 new ExecutionSettings(timeout, policy, executor, fetchSize), cluster);
+    }
+
+    /**
+     * The query a shard runs. For a merge by a database its values are inlined: the per-shard GROUP BY repeats select
+     * expressions, and PostgreSQL and H2 match an expression with bind values to no other (each ? is its own value).
+     */
+    private static org.jooq.ResultQuery<? extends Record> shardQuery(QueryShape shape, Shard shard) {
+        Select<?> q = ShardQueries.perShard(shape);
+        if (shape.streamed() || shape.countsOnly()) return q;
+        return shard.dsl().resultQuery(shard.dsl().renderInlined(q)).coerce(q.getSelect());
     }
 
     // ---- planning ---------------------------------------------------------------------------------------------

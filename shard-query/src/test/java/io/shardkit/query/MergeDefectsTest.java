@@ -173,6 +173,19 @@ class MergeDefectsTest {
 
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Engine.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void bindValuesInGroupedExpressions(Engine engine) throws Exception {
+        start(engine);
+        // the user's GROUP BY expression with inline values (with bind values one database rejects it too), and text
+        // that looks like jOOQ's plain-SQL templates; then a DISTINCT argument with bind values, grouped on by each shard
+        Field<String> band = when(PRICE.gt(inline(new BigDecimal("5000.00"))), inline("hi?{1}")).otherwise(inline("lo'{0}"));
+        sameRows(select(band, count(), countDistinct(when(DISCOUNT.gt(new BigDecimal("1.00")), CUSTOMER))).from(LINES)
+                .groupBy(band).orderBy(inline(1)));
+        sameRows(select(SHIP_MODE, countDistinct(when(PRICE.lt(new BigDecimal("100.00")), ORDER).otherwise(CUSTOMER)), sum(PRICE))
+                .from(LINES).groupBy(SHIP_MODE).orderBy(SHIP_MODE));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Engine.class, names = {"H2", "POSTGRES", "MARIADB"})
     void averagesRoundAsTheDatabaseRounds(Engine engine) throws Exception {
         start(engine);
         Table<Record> ties = table(name("ties"));

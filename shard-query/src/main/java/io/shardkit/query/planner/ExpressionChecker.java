@@ -1,6 +1,5 @@
 package io.shardkit.query.planner;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.jooq.Field;
 import org.jooq.QueryPart;
@@ -142,17 +141,5 @@ final class ExpressionChecker {
     private static boolean isFloating(Field<?> f) {
         Class<?> t = f.getType();
         return t == Double.class || t == Float.class;
-    }
-
-    /** Parts of an expression, for callers that need them (e.g. plain-query ORDER BY resolution). */
-    static List<QueryPart> parts(QueryPart root) {
-        List<QueryPart> all = new ArrayList<>();
-        collect(PartTree.of(root), all);
-        return all;
-    }
-
-    private static void collect(PartTree node, List<QueryPart> into) {
-        into.add(node.part);
-        node.children.forEach(c -> collect(c, into));
     }
 }

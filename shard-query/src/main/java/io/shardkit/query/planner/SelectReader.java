@@ -71,11 +71,16 @@ public final class SelectReader {
         if (!q.$groupBy().isEmpty() || q.$having() != null) return true;
         for (SelectFieldOrAsterisk s : q.$select()) {
             // an alias renders as its name outside a select list: walk what it names
-            QueryPart item = s instanceof Field<?> f ? unalias(f) : s;
-            for (QueryPart p : ExpressionChecker.parts(item)) {
-                if (p instanceof QOM.AggregateFunction<?, ?> && !Allowlist.window(p)) return true;
-            }
+            if (hasAggregate(PartTree.of(s instanceof Field<?> f ? unalias(f) : s))) return true;
         }
+        return false;
+    }
+
+    /** An aggregate of this query: not a window, and not one inside a subquery (that aggregates the subquery). */
+    private static boolean hasAggregate(PartTree node) {
+        if (node.part instanceof QOM.AggregateFunction<?, ?> && !Allowlist.window(node.part)) return true;
+        if (node.part instanceof Select<?>) return false;
+        for (PartTree c : node.children) if (hasAggregate(c)) return true;
         return false;
     }
 
