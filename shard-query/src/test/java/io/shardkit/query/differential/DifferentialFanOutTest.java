@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.shardkit.query.differential.ShardedOrders.Topology;
 import io.shardkit.router.ShardCluster;
@@ -20,7 +21,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * over 4 shards, 8 shards, and 4 logical shards as schemas on 2 databases, on H2, PostgreSQL and MariaDB; every
  * generated query answered through the fan-out as the single database answers it — or refused, naming the construct.
  * Seeded: {@code -Dshardkit.diff.seed=random} or {@code =12345}, {@code -Dshardkit.diff.queries=N} (default 3,000 per
- * engine, each run on every cluster).
+ * engine, each run on every cluster), {@code -Dshardkit.diff.engines=H2,POSTGRES} to run only some engines.
  *
  * <p>MariaDB runs with the server's default character set and collation, which for the embedded MariaDB 10.11 is
  * {@code latin1} / {@code latin1_swedish_ci} — case- and accent-insensitive, PAD SPACE — so the data drops the one
@@ -53,6 +54,9 @@ class DifferentialFanOutTest {
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Engine.class, names = {"H2", "POSTGRES", "MARIADB"})
     void everyQueryIsAnsweredAsTheSingleDatabaseAnswersItOrRefused(Engine engine) {
+        String only = System.getProperty("shardkit.diff.engines", "");
+        assumeTrue(only.isBlank() || java.util.Arrays.stream(only.split(",")).map(String::strip).anyMatch(engine.name()::equalsIgnoreCase),
+                () -> "-Dshardkit.diff.engines=" + only + " leaves out " + engine);
         String runner = FanOutUnderTest.isStandIn() ? "the concatenating stand-in (no merge)" : "FanOut";
         System.out.println("[differential] " + engine + ": " + settings.describe() + ", runner: " + runner);
 

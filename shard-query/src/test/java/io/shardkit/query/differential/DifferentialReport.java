@@ -34,7 +34,7 @@ record DifferentialReport(String label, long seed, int run, int equal, int refus
         }
     }
 
-    /** Failures listed in full; the rest are only counted. */
+    /** Failures listed in full, of each kind; the rest are only counted. */
     static final int LISTED = 5;
     private static final int ROWS_SHOWN = 6;
 
@@ -76,7 +76,7 @@ record DifferentialReport(String label, long seed, int run, int equal, int refus
                 .append('\n');
         b.append(constructTable());
         if (!failures.isEmpty()) {
-            b.append("  first ").append(failures.size()).append(" of ").append(failed()).append(" failures:\n");
+            b.append("  first ").append(failures.size()).append(" of ").append(failed()).append(" failures (up to ").append(LISTED).append(" of each kind):\n");
             for (Failure f : failures) {
                 b.append("  #").append(f.query()).append(' ').append(f.kind()).append(": ").append(f.sql()).append('\n');
                 b.append("      ").append(f.detail()).append('\n');
@@ -146,7 +146,7 @@ record DifferentialReport(String label, long seed, int run, int equal, int refus
             count(q, new Counts(0, 0, 1, 0, 0, 0));
         }
 
-        /** Counts a failure; builds its listing (rendering SQL) only while fewer than {@link #LISTED} are listed. */
+        /** Counts a failure; builds its listing (rendering SQL) only while fewer than {@link #LISTED} of its kind are listed. */
         void failed(GeneratedQuery q, Kind kind, java.util.function.Supplier<Failure> failure) {
             switch (kind) {
                 case WRONG -> wrong++;
@@ -159,7 +159,7 @@ record DifferentialReport(String label, long seed, int run, int equal, int refus
                 case MISREFUSED -> new Counts(0, 0, 0, 0, 1, 0);
                 case ERROR, INVALID -> new Counts(0, 0, 0, 0, 0, 1);
             });
-            if (failures.size() < LISTED) failures.add(failure.get());
+            if (failures.stream().filter(f -> f.kind() == kind).count() < LISTED) failures.add(failure.get());
         }
 
         DifferentialReport build() {
