@@ -138,7 +138,7 @@ class DifferentialGeneratorTest {
 
     static final String[] PINNED = {
             "select status as c0, coalesce(region, 'none') as k1, sum(total) as c2, cast(avg(total) as numeric(20, 2)) as c3 "
-                    + "from orders group by status, coalesce(region, 'none') order by c2 asc nulls first, "
+                    + "from orders group by status, coalesce(region, 'none') order by c2 asc, "
                     + "cast(avg(total) as numeric(20, 2)) asc nulls first, status asc, k1 desc nulls last",
             "select (sum(total) / nullif(sum(coalesce(total, -0.01)), 0)) as c0, avg((total * -1)), sum(quantity) as c2 "
                     + "from orders where coalesce(created_at, timestamp '2026-02-18 11:12:43.0') = timestamp '2026-10-24 20:47:22.0'",

@@ -94,7 +94,7 @@ class DifferentialHarnessTest {
                 ResultShape.total());
         Outcome o = harness(FanOutRunner.CONCATENATING_STAND_IN).check(all, cluster);
         assertEquals(Verdict.WRONG, o.verdict());
-        assertTrue(o.detail().startsWith("row 0 differs (ORDER BY is total) (the same rows, in another order)"), o.detail());
+        assertTrue(o.detail().matches("row \\d+ differs \\(ORDER BY is total\\) \\(the same rows, in another order\\).*"), o.detail());
     }
 
     @Test

@@ -467,7 +467,10 @@ final class QueryGenerator {
             }
             case 5 -> {
                 q.add(Construct.CASE);
-                yield new Expr(DSL.when(DSL.count().gt(literal(q, random.nextInt(1, 20))), DSL.max(TOTAL)).otherwise(DSL.min(TOTAL)),
+                // Inlined: H2 2.5.252 fails (ArrayIndexOutOfBoundsException) on a bind value in a CASE over aggregates
+                // in a select list that also holds an aggregate with FILTER.
+                q.add(Construct.INLINE_VALUE);
+                yield new Expr(DSL.when(DSL.count().gt(inline(random.nextInt(1, 20))), DSL.max(TOTAL)).otherwise(DSL.min(TOTAL)),
                         Type.DEC, false);
             }
             default -> {
@@ -547,7 +550,11 @@ final class QueryGenerator {
         List<Item> keyItems = new ArrayList<>();
         for (Expr k : keys) keyItems.add(new Item(k, chance(0.5) ? "k" + keyItems.size() : null));
         List<Item> aggItems = new ArrayList<>();
-        for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) aggItems.add(new Item(aggExpr(q, keys, 2), null));
+        for (int i = 0, n = 1 + random.nextInt(3); i < n; i++) {
+            Expr a = aggExpr(q, keys, 2);
+            q.aggregates.add(a);
+            aggItems.add(new Item(a, null));
+        }
         if (chance(0.2)) {
             // An expression of a group key alone.
             Expr k = keys.getFirst();
@@ -1140,6 +1147,9 @@ final class QueryGenerator {
         }
         if (how == 2 && item.alias != null) {
             q.add(Construct.ORDER_BY_ALIAS);
+            // jOOQ emulates NULLS FIRST/LAST on MariaDB as nvl2(alias, 1, 0), and MariaDB refuses an alias of an
+            // aggregate inside an expression: sort aggregates by alias with the default NULLs order.
+            if (q.aggregates.contains(item.expr)) s = new Sort(s.expr, s.column, s.desc, Nulls.DEFAULT, s.strings);
             return s.by(field(name(item.alias)));
         }
         q.add(isColumn(item.expr.field) ? Construct.ORDER_BY_COLUMN : Construct.ORDER_BY_EXPRESSION);
@@ -1256,6 +1266,8 @@ final class QueryGenerator {
         final List<Sort> sortsForShape = new ArrayList<>();
         final Set<Construct> constructs = EnumSet.noneOf(Construct.class);
         final Set<Refusable> refusable = new LinkedHashSet<>();
+        /** Select-list expressions over aggregates. */
+        final Set<Expr> aggregates = new HashSet<>();
         boolean distinct;
         Condition where;
         Condition having;
