@@ -65,6 +65,7 @@ final class DifferentialHarness {
                     case EQUAL -> tally.equal(q);
                     case REFUSED -> tally.refused(q, outcome.construct());
                     default -> {
+                        if (outcome.verdict() == Verdict.MISREFUSED) tally.misrefusedAs(outcome.construct());
                         Kind kind = Kind.valueOf(outcome.verdict().name());
                         tally.failed(q, kind, () -> new Failure(q.number(), kind, sql(q), outcome.detail(), outcome.expected(),
                                 outcome.actual()));

@@ -182,6 +182,7 @@ class DifferentialHarnessTest {
                 () -> assertEquals(Map.of("OFFSET", 1), r.refusedByConstruct()),
                 () -> assertEquals(0, r.refusedAsGenerated()),
                 () -> assertEquals(1, r.misrefused(), "the window query, refused for OFFSET"),
+                () -> assertEquals(Map.of("OFFSET", 1), r.misrefusedByConstruct()),
                 () -> assertEquals(1, r.failures().size()),
                 () -> assertEquals(DifferentialReport.Kind.MISREFUSED, r.failures().getFirst().kind()));
     }
@@ -217,5 +218,43 @@ class DifferentialHarnessTest {
         Outcome answered = harness((c, q, colocated) -> List.of()).check(percent, cluster);
         assertEquals(Verdict.ERROR, answered.verdict());
         assertTrue(answered.detail().endsWith("so a fan-out must refuse it as one of [LIMIT PERCENT]; instead it answered"), answered.detail());
+    }
+
+    // ---- colocation and collation --------------------------------------------------------------------------------
+
+    @Test
+    void aQueryRelatingRowsAcrossShardKeysMustBeRefusedNotAnswered() {
+        GeneratedQuery acrossCustomers = new GeneratedQuery(1,
+                w -> select(count()).from(select(STATUS).from(ORDERS).groupBy(STATUS).asTable("t")), ResultShape.total(),
+                Set.of(Refusable.DERIVED_TABLE), Set.of(Construct.DERIVED_TABLE), false, true);
+        Outcome answered = harness(FanOutRunner.CONCATENATING_STAND_IN).check(acrossCustomers, cluster);
+        assertEquals(Verdict.WRONG, answered.verdict());
+        assertTrue(answered.detail().contains("without assumeColocated()") && answered.detail().endsWith("it must be refused"),
+                answered.detail());
+        assertEquals(Verdict.REFUSED, harness(refusing("derived table")).check(acrossCustomers, cluster).verdict());
+    }
+
+    @Test
+    void theRunnerIsToldWhichQueriesAreColocated() {
+        List<Boolean> told = new ArrayList<>();
+        FanOutRunner recording = (c, q, colocated) -> {
+            told.add(colocated);
+            return FanOutRunner.CONCATENATING_STAND_IN.run(c, q, colocated);
+        };
+        GeneratedQuery colocated = new GeneratedQuery(1, PLAIN.builder(), PLAIN.shape(), Set.of(Refusable.SUBQUERY),
+                Set.of(Construct.COLOCATED), true, false);
+        harness(recording).check(colocated, cluster);
+        harness(recording).check(PLAIN, cluster);
+        assertEquals(List.of(true, false), told);
+    }
+
+    @Test
+    void stringsAreEqualUnderTheCollationOnlyWhenTheReferenceDatabaseSaysSo() {
+        // H2's default collation tells every two different strings apart, case and trailing blanks included.
+        CollationEquality h2 = new CollationEquality(orders.reference());
+        assertTrue(h2.equal("new", "new"));
+        assertTrue(!h2.equal("new", "NEW") && !h2.equal("paid", "paid ") && !h2.equal("échec", "Échec"));
+        assertEquals("NEW", h2.apply("NEW"));
+        assertEquals("new", h2.apply("new"), "a class of its own, though it folds like NEW");
     }
 }

@@ -20,11 +20,14 @@ import java.util.stream.Collectors;
  * @param fanOutTime             time spent inside the runner
  * @param refusedAnswerable      refusals of queries with no refusable construct, which the generator meant to be answerable
  * @param byConstruct            per construct: run, equal, refused, wrong, misrefused, errors (and invalid)
+ * @param misrefusedByConstruct  refusals naming none of the query's refusable constructs, by the name they gave (up to
+ *                               its first " (", so expressions quoted in it do not make every name different)
  */
 record DifferentialReport(String label, long seed, int run, int equal, int refused, Map<String, Integer> refusedByConstruct,
                           int refusedAsGenerated, int answeredRefusable, int wrong, int misrefused, int errors,
                           int invalid, Map<Construct, Integer> coverage, List<Failure> failures, Duration fanOutTime,
-                          int refusedAnswerable, int answerable, Map<Construct, Counts> byConstruct) {
+                          int refusedAnswerable, int answerable, Map<Construct, Counts> byConstruct,
+                          Map<String, Integer> misrefusedByConstruct) {
 
     /** Outcomes of the queries using one construct. */
     record Counts(int run, int equal, int refused, int wrong, int misrefused, int errors) {
@@ -53,6 +56,7 @@ record DifferentialReport(String label, long seed, int run, int equal, int refus
         coverage = Map.copyOf(coverage);
         failures = List.copyOf(failures);
         byConstruct = Map.copyOf(byConstruct);
+        misrefusedByConstruct = Map.copyOf(misrefusedByConstruct);
     }
 
     /** Queries that count against the fan-out (or, for invalid, against the generator). */
@@ -74,6 +78,9 @@ record DifferentialReport(String label, long seed, int run, int equal, int refus
                 .append("; refusable queries answered equal: ").append(answeredRefusable)
                 .append("; queries meant to be answerable refused: ").append(refusedAnswerable).append(" of ").append(answerable)
                 .append('\n');
+        if (!misrefusedByConstruct.isEmpty()) {
+            b.append("  refused for another construct, by the name given: ").append(new TreeMap<>(misrefusedByConstruct)).append('\n');
+        }
         b.append(constructTable());
         if (!failures.isEmpty()) {
             b.append("  first ").append(failures.size()).append(" of ").append(failed()).append(" failures (up to ").append(LISTED).append(" of each kind):\n");
@@ -110,6 +117,7 @@ record DifferentialReport(String label, long seed, int run, int equal, int refus
         private int run, equal, refused, refusedAsGenerated, answeredRefusable, wrong, misrefused, errors, invalid;
         private int refusedAnswerable, answerable;
         private final Map<Construct, Counts> byConstruct = new EnumMap<>(Construct.class);
+        private final Map<String, Integer> misrefusedByConstruct = new TreeMap<>();
         private final Map<String, Integer> refusedByConstruct = new TreeMap<>();
         private final Map<Construct, Integer> coverage = new EnumMap<>(Construct.class);
         private final List<Failure> failures = new ArrayList<>();
@@ -147,6 +155,13 @@ record DifferentialReport(String label, long seed, int run, int equal, int refus
         }
 
         /** Counts a failure; builds its listing (rendering SQL) only while fewer than {@link #LISTED} of its kind are listed. */
+        /** Notes the name a refusal of the wrong construct gave. */
+        void misrefusedAs(String construct) {
+            String name = String.valueOf(construct);
+            int paren = name.indexOf(" (");
+            misrefusedByConstruct.merge(paren < 0 ? name : name.substring(0, paren), 1, Integer::sum);
+        }
+
         void failed(GeneratedQuery q, Kind kind, java.util.function.Supplier<Failure> failure) {
             switch (kind) {
                 case WRONG -> wrong++;
@@ -165,7 +180,7 @@ record DifferentialReport(String label, long seed, int run, int equal, int refus
         DifferentialReport build() {
             return new DifferentialReport(label, seed, run, equal, refused, refusedByConstruct, refusedAsGenerated,
                     answeredRefusable, wrong, misrefused, errors, invalid, coverage, failures, Duration.ofNanos(fanOutNanos),
-                    refusedAnswerable, answerable, byConstruct);
+                    refusedAnswerable, answerable, byConstruct, misrefusedByConstruct);
         }
     }
 }
