@@ -152,4 +152,17 @@ class DifferentialGeneratorTest {
     private static <T> long count(List<T> items, Predicate<T> p) {
         return items.stream().filter(p).count();
     }
+
+    @Test
+    void aRefusalNamesARefusableConstructIgnoringCaseAndPunctuationButNotLess() {
+        assertTrue(Refusable.STRING_ORDER.accepts("string order (collation latin1_swedish_ci)"));
+        assertTrue(Refusable.SELECT_STAR.accepts("SELECT *"));
+        assertTrue(!Refusable.SELECT_STAR.accepts("SELECT without FROM") && !Refusable.NO_FROM.accepts("SELECT *"));
+        assertTrue(Refusable.function("LOWER", "LCASE").accepts("function lower"));
+        assertTrue(!Refusable.function("LOWER").accepts("function UPPER") && !Refusable.function("LOWER").accepts("function"));
+        assertTrue(Refusable.aggregate("STRING_AGG", "LISTAGG").accepts("aggregate LISTAGG"));
+        assertTrue(Refusable.COUNT_DISTINCT.accepts("aggregate COUNT(DISTINCT)") && !Refusable.COUNT_DISTINCT.accepts("COUNT"));
+        assertTrue(Refusable.CTE.accepts("common table expressions") && Refusable.WITH_TIES.accepts("FETCH FIRST n ROWS WITH TIES"));
+        assertTrue(Refusable.FLOAT_SUM.accepts("floating-point SUM") && !Refusable.FLOAT_SUM.accepts("floating-point AVG"));
+    }
 }

@@ -203,7 +203,7 @@ final class QueryGenerator {
                     }
                     case 3 -> {
                         q.add(Construct.CONCAT);
-                        q.refusable(Refusable.function("CONCAT", "||"));
+                        q.refusable(Refusable.function("CONCAT"));
                         Expr a = expr(q, Type.STR, d);
                         return new Expr(DSL.concat(a.f(String.class), literal(q, new String[] {"-", "x", " "}[random.nextInt(3)])),
                                 Type.STR, true);
@@ -486,7 +486,7 @@ final class QueryGenerator {
                 Expr key = keys.isEmpty() ? null : keys.get(random.nextInt(keys.size()));
                 if (key != null && key.type == Type.STR && !key.grouping) {
                     q.add(Construct.CONCAT, Construct.GROUP_KEY_EXPRESSION);
-                    q.refusable(Refusable.function("CONCAT", "||"));
+                    q.refusable(Refusable.function("CONCAT"));
                     yield new Expr(DSL.concat(key.f(String.class), inline(":"), DSL.cast(DSL.count(), SQLDataType.VARCHAR(20))), Type.STR, true);
                 }
                 if (key != null && (key.type == Type.DEC || key.type == Type.INT) && !key.grouping) {
