@@ -62,7 +62,7 @@ final class DifferentialHarness {
                 DifferentialReport.Tally tally = tallies.get(label);
                 tally.ran(q, System.nanoTime() - start);
                 switch (outcome.verdict()) {
-                    case EQUAL -> tally.equal(q);
+                    case EQUAL -> tally.equal(q, !outcome.detail().isEmpty());
                     case REFUSED -> tally.refused(q, outcome.construct());
                     default -> {
                         if (outcome.verdict() == Verdict.MISREFUSED) tally.misrefusedAs(outcome.construct());
@@ -120,7 +120,7 @@ final class DifferentialHarness {
         }
         Comparison c = ResultComparator.compare(q.shape(), expected.columns(), expected.rows(), actual, expected.complete(),
                 collation);
-        if (c.equal()) return new Outcome(Verdict.EQUAL, "", "", expected.rows(), actual);
+        if (c.equal()) return new Outcome(Verdict.EQUAL, "", c.difference(), expected.rows(), actual);
         String detail = (q.isRefusable() ? "answered a query it may refuse (" + q.refusableNames() + "), wrongly: " : "")
                 + c.difference();
         return new Outcome(Verdict.WRONG, "", detail, expected.rows(), actual);

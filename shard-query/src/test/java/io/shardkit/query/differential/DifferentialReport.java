@@ -22,12 +22,14 @@ import java.util.stream.Collectors;
  * @param byConstruct            per construct: run, equal, refused, wrong, misrefused, errors (and invalid)
  * @param misrefusedByConstruct  refusals naming none of the query's refusable constructs, by the name they gave (up to
  *                               its first " (", so expressions quoted in it do not make every name different)
+ * @param equalUnderCollation    answers counted equal only because strings that differ are equal under the reference
+ *                               database's collation (a group represented by 'NEW' instead of 'new')
  */
 record DifferentialReport(String label, long seed, int run, int equal, int refused, Map<String, Integer> refusedByConstruct,
                           int refusedAsGenerated, int answeredRefusable, int wrong, int misrefused, int errors,
                           int invalid, Map<Construct, Integer> coverage, List<Failure> failures, Duration fanOutTime,
                           int refusedAnswerable, int answerable, Map<Construct, Counts> byConstruct,
-                          Map<String, Integer> misrefusedByConstruct) {
+                          Map<String, Integer> misrefusedByConstruct, int equalUnderCollation) {
 
     /** Outcomes of the queries using one construct. */
     record Counts(int run, int equal, int refused, int wrong, int misrefused, int errors) {
@@ -77,7 +79,7 @@ record DifferentialReport(String label, long seed, int run, int equal, int refus
         b.append("  refused as generated: ").append(refusedAsGenerated).append(" of ").append(refused)
                 .append("; refusable queries answered equal: ").append(answeredRefusable)
                 .append("; queries meant to be answerable refused: ").append(refusedAnswerable).append(" of ").append(answerable)
-                .append('\n');
+                .append("; equal only under the collation: ").append(equalUnderCollation).append('\n');
         if (!misrefusedByConstruct.isEmpty()) {
             b.append("  refused for another construct, by the name given: ").append(new TreeMap<>(misrefusedByConstruct)).append('\n');
         }
@@ -115,7 +117,7 @@ record DifferentialReport(String label, long seed, int run, int equal, int refus
         private final String label;
         private final long seed;
         private int run, equal, refused, refusedAsGenerated, answeredRefusable, wrong, misrefused, errors, invalid;
-        private int refusedAnswerable, answerable;
+        private int refusedAnswerable, answerable, equalUnderCollation;
         private final Map<Construct, Counts> byConstruct = new EnumMap<>(Construct.class);
         private final Map<String, Integer> misrefusedByConstruct = new TreeMap<>();
         private final Map<String, Integer> refusedByConstruct = new TreeMap<>();
@@ -141,7 +143,13 @@ record DifferentialReport(String label, long seed, int run, int equal, int refus
         }
 
         void equal(GeneratedQuery q) {
+            equal(q, false);
+        }
+
+        /** @param underCollation equal only once strings the reference database holds equal were taken as equal */
+        void equal(GeneratedQuery q, boolean underCollation) {
             equal++;
+            if (underCollation) equalUnderCollation++;
             if (q.isRefusable()) answeredRefusable++;
             count(q, new Counts(0, 1, 0, 0, 0, 0));
         }
@@ -180,7 +188,7 @@ record DifferentialReport(String label, long seed, int run, int equal, int refus
         DifferentialReport build() {
             return new DifferentialReport(label, seed, run, equal, refused, refusedByConstruct, refusedAsGenerated,
                     answeredRefusable, wrong, misrefused, errors, invalid, coverage, failures, Duration.ofNanos(fanOutNanos),
-                    refusedAnswerable, answerable, byConstruct, misrefusedByConstruct);
+                    refusedAnswerable, answerable, byConstruct, misrefusedByConstruct, equalUnderCollation);
         }
     }
 }
