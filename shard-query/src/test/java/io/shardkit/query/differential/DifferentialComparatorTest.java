@@ -8,7 +8,6 @@ import io.shardkit.query.differential.ResultComparator.Comparison;
 import java.math.BigDecimal;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
@@ -47,14 +46,16 @@ class DifferentialComparatorTest {
     }
 
     @Test
-    void numbersAreComparedByValueOutsideExactColumns() {
-        assertTrue(compare(ResultShape.total(), List.of(row(1L, "a", dec("10.00"))), List.of(row(1L, "a", dec("10.0")))).equal());
-        assertTrue(compare(ResultShape.total(), List.of(row(1L, "a", dec("0.00"))), List.of(row(1L, "a", dec("0")))).equal());
+    void everyDecimalMustHaveTheDatabasesScaleNotOnlyItsValue() {
+        assertFalse(compare(ResultShape.total(), List.of(row(1L, "a", dec("10.00"))), List.of(row(1L, "a", dec("1E+1")))).equal());
+        assertFalse(compare(ResultShape.total(), List.of(row(1L, "a", dec("0.00"))), List.of(row(1L, "a", dec("0")))).equal());
+        assertFalse(compare(ResultShape.unordered(), List.of(row(1L, "a", dec("10.00"))), List.of(row(1L, "a", dec("10.0")))).equal());
+        assertTrue(compare(ResultShape.total(), List.of(row(1L, "a", dec("10.00"))), List.of(row(1L, "a", dec("10.00")))).equal());
     }
 
     @Test
     void anAvgColumnMustHaveTheDatabasesScale() {
-        ResultShape avg = ResultShape.total().withExactColumns(Set.of(2));
+        ResultShape avg = ResultShape.total();
         Comparison c = compare(avg, List.of(row(1L, "a", dec("7.3125000000000000"))), List.of(row(1L, "a", dec("7.3125"))));
         assertFalse(c.equal());
         assertEquals("row 0 differs (ORDER BY is total): expected [1, 'a', 7.3125000000000000], got [1, 'a', 7.3125]; "
@@ -157,12 +158,24 @@ class DifferentialComparatorTest {
     @Test
     void aSortKeyTieIsByValueSoScalesDoNotSplitIt() {
         // 7.50 and 7.5000 tie in the database, whatever the order it returns them in.
-        ResultShape byTotal = ResultShape.partial(List.of(2), false).withExactColumns(Set.of(2));
+        ResultShape byTotal = ResultShape.partial(List.of(2), false);
         assertTrue(compare(byTotal, List.of(row(1L, "x", dec("7.50")), row(2L, "y", dec("7.5000"))),
                 List.of(row(2L, "y", dec("7.5000")), row(1L, "x", dec("7.50")))).equal());
     }
 
     private static BigDecimal dec(String s) {
         return new BigDecimal(s);
+    }
+
+    @Test
+    void stringsDifferingExactlyAreEqualOnlyWhereTheCollationSaysSo() {
+        // As a case-insensitive collation: the group of 'new' and 'NEW' may be represented by either.
+        java.util.function.UnaryOperator<String> caseInsensitive = String::toLowerCase;
+        List<List<Object>> expected = List.of(row(1L, "new", dec("1.00")));
+        List<List<Object>> actual = List.of(row(1L, "NEW", dec("1.00")));
+        assertFalse(ResultComparator.compare(ResultShape.total(), COLUMNS, expected, actual, NO_COMPLETE_ANSWER).equal());
+        assertTrue(ResultComparator.compare(ResultShape.total(), COLUMNS, expected, actual, NO_COMPLETE_ANSWER, caseInsensitive).equal());
+        assertFalse(ResultComparator.compare(ResultShape.total(), COLUMNS, expected, List.of(row(1L, "paid", dec("1.00"))),
+                NO_COMPLETE_ANSWER, caseInsensitive).equal());
     }
 }

@@ -22,9 +22,11 @@ import org.jooq.Result;
  *
  * <ul>
  *   <li>{@code EQUAL} — rows the single database could have returned ({@link ResultComparator});</li>
- *   <li>{@code REFUSED} — {@link UnsupportedFanOutException}; for a query made refusable on purpose it must name
- *       that construct, or it is {@code MISREFUSED};</li>
- *   <li>{@code WRONG} — any other rows;</li>
+ *   <li>{@code REFUSED} — {@link UnsupportedFanOutException}; for a query with refusable constructs it must name
+ *       one of them, or it is {@code MISREFUSED};</li>
+ *   <li>{@code WRONG} — any other rows, or any answer to a query that relates rows across shard keys (a join,
+ *       derived table or subquery not by the shard key) run without {@code assumeColocated()}, which must be
+ *       refused;</li>
  *   <li>{@code ERROR} — anything else thrown, or a refusable query the single database cannot run (e.g. LIMIT
  *       PERCENT on PostgreSQL) not refused;</li>
  *   <li>{@code INVALID} — the single database rejects a query meant to be answerable: a generator bug.</li>
@@ -40,10 +42,12 @@ final class DifferentialHarness {
 
     private final DSLContext reference;
     private final FanOutRunner runner;
+    private final CollationEquality collation;
 
     DifferentialHarness(DSLContext reference, FanOutRunner runner) {
         this.reference = Objects.requireNonNull(reference, "reference");
         this.runner = Objects.requireNonNull(runner, "runner");
+        this.collation = new CollationEquality(reference);
     }
 
     /** Runs every query on every cluster (label → cluster); one report per cluster, in the map's order. */
@@ -58,11 +62,12 @@ final class DifferentialHarness {
                 DifferentialReport.Tally tally = tallies.get(label);
                 tally.ran(q, System.nanoTime() - start);
                 switch (outcome.verdict()) {
-                    case EQUAL -> tally.equal(q);
+                    case EQUAL -> tally.equal(q, !outcome.detail().isEmpty());
                     case REFUSED -> tally.refused(q, outcome.construct());
                     default -> {
+                        if (outcome.verdict() == Verdict.MISREFUSED) tally.misrefusedAs(outcome.construct());
                         Kind kind = Kind.valueOf(outcome.verdict().name());
-                        tally.failed(kind, () -> new Failure(q.number(), kind, sql(q), outcome.detail(), outcome.expected(),
+                        tally.failed(q, kind, () -> new Failure(q.number(), kind, sql(q), outcome.detail(), outcome.expected(),
                                 outcome.actual()));
                     }
                 }
@@ -84,22 +89,21 @@ final class DifferentialHarness {
     }
 
     private Outcome judge(GeneratedQuery q, Expected expected, ShardCluster cluster) {
-        if (expected.failure() != null && q.refusable().isEmpty()) {
+        if (expected.failure() != null && !q.isRefusable()) {
             return new Outcome(Verdict.INVALID, "", "the single database rejects this query, which the generator meant to "
                     + "be answerable: " + firstLine(expected.failure()), List.of(), List.of());
         }
         // Only a refusal is right for a refusable query the single database cannot run (LIMIT PERCENT on PostgreSQL).
         String mustRefuse = expected.failure() == null ? "" : "the single database cannot run this query ("
-                + firstLine(expected.failure()) + "), so a fan-out must refuse it as " + q.refusable().get().displayName()
+                + firstLine(expected.failure()) + "), so a fan-out must refuse it as one of " + q.refusableNames()
                 + "; instead it ";
         List<List<Object>> actual;
         try {
-            actual = runner.run(cluster, q.select()).stream().map(DifferentialHarness::values).toList();
+            actual = runner.run(cluster, q.select(), q.colocated()).stream().map(DifferentialHarness::values).toList();
         } catch (UnsupportedFanOutException e) {
-            if (q.refusable().isPresent() && !q.refusable().get().accepts(e.construct())) {
-                return new Outcome(Verdict.MISREFUSED, e.construct(), "made refusable for "
-                        + q.refusable().get().displayName() + ", but refused for '" + e.construct() + "': " + e.getMessage(),
-                        expected.rows(), List.of());
+            if (q.isRefusable() && !q.accepts(e.construct())) {
+                return new Outcome(Verdict.MISREFUSED, e.construct(), "refusable for " + q.refusableNames()
+                        + ", but refused for '" + e.construct() + "': " + e.getMessage(), expected.rows(), List.of());
             }
             return new Outcome(Verdict.REFUSED, e.construct(), e.getMessage(), List.of(), List.of());
         } catch (RuntimeException e) {
@@ -109,9 +113,15 @@ final class DifferentialHarness {
         if (!mustRefuse.isEmpty()) {
             return new Outcome(Verdict.ERROR, "", mustRefuse + "answered", List.of(), actual);
         }
-        Comparison c = ResultComparator.compare(q.shape(), expected.columns(), expected.rows(), actual, expected.complete());
-        if (c.equal()) return new Outcome(Verdict.EQUAL, "", "", expected.rows(), actual);
-        String detail = q.refusable().map(r -> "answered a query it may refuse (" + r.displayName() + "), wrongly: ").orElse("")
+        if (q.mustRefuse()) {
+            return new Outcome(Verdict.WRONG, "", "answered, without assumeColocated(), a query relating rows of different "
+                    + "shard keys (" + q.refusableNames() + "), which each shard alone cannot answer: it must be refused",
+                    expected.rows(), actual);
+        }
+        Comparison c = ResultComparator.compare(q.shape(), expected.columns(), expected.rows(), actual, expected.complete(),
+                collation);
+        if (c.equal()) return new Outcome(Verdict.EQUAL, "", c.difference(), expected.rows(), actual);
+        String detail = (q.isRefusable() ? "answered a query it may refuse (" + q.refusableNames() + "), wrongly: " : "")
                 + c.difference();
         return new Outcome(Verdict.WRONG, "", detail, expected.rows(), actual);
     }
@@ -142,9 +152,13 @@ final class DifferentialHarness {
         return new Expected(columns, rows, null, complete);
     }
 
-    /** The row's values; a list that may hold nulls. */
+    /** The row's values; a list that may hold nulls, with arrays (ARRAY_AGG) as lists, so they compare by content. */
     private static List<Object> values(Record r) {
-        return Arrays.asList(r.intoArray());
+        Object[] values = r.intoArray();
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] instanceof Object[] a) values[i] = Arrays.asList(a);
+        }
+        return Arrays.asList(values);
     }
 
     private static String firstLine(Throwable e) {

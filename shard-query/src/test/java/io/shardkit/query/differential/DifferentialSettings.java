@@ -14,7 +14,7 @@ record DifferentialSettings(long seed, boolean random, int queries) {
     static final String SEED_PROPERTY = "shardkit.diff.seed";
     static final String QUERIES_PROPERTY = "shardkit.diff.queries";
     static final long DEFAULT_SEED = 20261121L;
-    static final int DEFAULT_QUERIES = 1000;
+    static final int DEFAULT_QUERIES = 3000;
 
     static DifferentialSettings fromSystemProperties() {
         // Seeds below 10^12 are easy to read off a CI log and type back in.

@@ -10,8 +10,8 @@ class DifferentialSettingsTest {
     @Test
     void withoutPropertiesTheSeedIsFixedForCi() {
         DifferentialSettings s = DifferentialSettings.parse(null, null, () -> 99);
-        assertEquals(new DifferentialSettings(20261121L, false, 1000), s);
-        assertEquals("seed 20261121, 1000 queries", s.describe());
+        assertEquals(new DifferentialSettings(20261121L, false, 3000), s);
+        assertEquals("seed 20261121, 3000 queries", s.describe());
     }
 
     @Test
@@ -23,7 +23,7 @@ class DifferentialSettingsTest {
 
     @Test
     void aGivenSeedIsReplayed() {
-        assertEquals(new DifferentialSettings(-12345, false, 1000), DifferentialSettings.parse(" -12345 ", "", () -> 1));
+        assertEquals(new DifferentialSettings(-12345, false, 3000), DifferentialSettings.parse(" -12345 ", "", () -> 1));
     }
 
     @Test

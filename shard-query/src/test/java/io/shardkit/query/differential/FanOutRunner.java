@@ -15,15 +15,18 @@ import org.jooq.Select;
 @FunctionalInterface
 interface FanOutRunner {
 
-    List<? extends Record> run(ShardCluster cluster, Select<? extends Record> query);
+    /**
+     * @param colocated the query's joins, derived tables and subqueries only relate rows of one shard key, so the
+     *                  runner declares it ({@code assumeColocated()}); false: it declares nothing
+     */
+    List<? extends Record> run(ShardCluster cluster, Select<? extends Record> query, boolean colocated);
 
     /**
      * NOT a fan-out merge: runs the query unchanged on each shard in turn and concatenates the answers. Right only for
      * queries that filter and project; any ORDER BY, LIMIT, aggregate or DISTINCT across shards comes out wrong. It
-     * exists so the harness can run end to end before the real fan-out is merged, and so its own tests can prove
-     * the comparison catches a bad merge.
+     * exists so the harness's own tests can prove the comparison catches a bad merge.
      */
-    FanOutRunner CONCATENATING_STAND_IN = (cluster, query) -> {
+    FanOutRunner CONCATENATING_STAND_IN = (cluster, query, colocated) -> {
         List<Record> rows = new ArrayList<>();
         for (Shard shard : cluster.shards()) {
             rows.addAll(shard.dsl().fetch(query));

@@ -1,22 +1,27 @@
 package io.shardkit.query.differential;
 
+import io.shardkit.query.FanOut;
+import io.shardkit.query.FanOutQuery;
+import org.jooq.Record;
+
 /** The one place that says which fan-out {@link DifferentialFanOutTest} checks. */
 final class FanOutUnderTest {
 
-    // ==== THE SWITCH ================================================================================================
-    // Until FanOut is merged into this branch the test runs the concatenating stand-in, prints its report and is
-    // skipped (a stand-in cannot pass). After the merge, replace the line below with this one:
-    //
-    //     static final FanOutRunner RUNNER = (cluster, query) -> io.shardkit.query.FanOut.on(cluster).select(query).onAllShards().fetch().rows();
-    //
-    static final FanOutRunner RUNNER = (cluster, query) -> io.shardkit.query.FanOut.on(cluster).select(query).onAllShards().fetch().rows();
-    // ================================================================================================================
+    /** FanOut on every shard; {@code assumeColocated()} for the queries generated colocated, and only for them. */
+    static final FanOutRunner RUNNER = (cluster, query, colocated) -> run(FanOut.on(cluster).select(query), colocated);
 
     private FanOutUnderTest() {
     }
 
-    /** True while {@link #RUNNER} is still the stand-in, which no assertion about a real merge can be made of. */
+    private static <R extends Record> java.util.List<R> run(FanOutQuery<R> q, boolean colocated) {
+        q.onAllShards();
+        if (colocated) q.assumeColocated();
+        return q.fetch().rows();
+    }
+
+    /** True while {@link #RUNNER} is the stand-in, which no assertion about a real merge can be made of. */
     static boolean isStandIn() {
         return RUNNER == FanOutRunner.CONCATENATING_STAND_IN;
     }
+
 }

@@ -36,7 +36,32 @@ final class OrdersData {
     static final Field<LocalDate> CREATED_ON = field(name("created_on"), SQLDataType.LOCALDATE);
     static final Field<LocalDateTime> CREATED_AT = field(name("created_at"), SQLDataType.LOCALDATETIME(0));
     static final Field<String> REGION = field(name("region"), SQLDataType.VARCHAR(8));
-    static final List<Field<?>> COLUMNS = List.of(ID, CUSTOMER_ID, STATUS, TOTAL, QUANTITY, CREATED_ON, CREATED_AT, REGION);
+    /** A blank-padded CHAR(10): how each engine pads, compares and returns it is part of the answer. */
+    static final Field<String> SHIP_MODE = field(name("ship_mode"), SQLDataType.CHAR(10));
+    /** A TEXT column (CLOB in jOOQ: {@code text} on PostgreSQL, {@code longtext} on MariaDB, {@code clob} on H2). */
+    static final Field<String> NOTE = field(name("note"), SQLDataType.CLOB);
+    static final Field<BigDecimal> WEIGHT = field(name("weight"), SQLDataType.NUMERIC(15, 4));
+    static final Field<BigDecimal> POINTS = field(name("points"), SQLDataType.NUMERIC(10, 0));
+    static final List<Field<?>> COLUMNS = List.of(ID, CUSTOMER_ID, STATUS, TOTAL, QUANTITY, CREATED_ON, CREATED_AT, REGION,
+            SHIP_MODE, NOTE, WEIGHT, POINTS);
+
+    /** Order lines, colocated with their orders: placed by the same shard key, {@code customer_id}. */
+    static final Table<Record> ORDER_LINES = table(name("order_lines"));
+    static final Field<Long> LINE_ORDER_ID = field(name("order_id"), SQLDataType.BIGINT.notNull());
+    static final Field<Integer> LINE_NO = field(name("line_no"), SQLDataType.INTEGER.notNull());
+    static final Field<Long> LINE_CUSTOMER_ID = field(name("customer_id"), SQLDataType.BIGINT.notNull());
+    static final Field<String> SKU = field(name("sku"), SQLDataType.VARCHAR(12));
+    static final Field<Integer> LINE_QTY = field(name("qty"), SQLDataType.INTEGER);
+    static final Field<BigDecimal> PRICE = field(name("price"), SQLDataType.NUMERIC(10, 2));
+    static final List<Field<?>> LINE_COLUMNS = List.of(LINE_ORDER_ID, LINE_NO, LINE_CUSTOMER_ID, SKU, LINE_QTY, PRICE);
+
+    static final List<String> SHIP_MODES = Arrays.asList("MAIL", "AIR", "TRUCK", "RAIL", "mail", "Air", "truck ", "SHIP", null);
+    private static final int[] SHIP_MODE_WEIGHTS = {20, 20, 15, 10, 4, 4, 3, 10, 14};
+    static final List<String> SKUS = Arrays.asList("A-1", "a-1", "B-22", "C-333", "ç-9", "Ç-9", "D-4 ", null);
+    private static final int[] SKU_WEIGHTS = {20, 5, 20, 20, 4, 4, 3, 10};
+    static final List<String> NOTES = Arrays.asList("", "fragile", "FRAGILE", "leave at door", "Leave at door ",
+            "café", "cafe", "appel", "Ärger", null);
+    private static final int[] NOTE_WEIGHTS = {5, 15, 5, 15, 5, 5, 5, 5, 5, 35};
 
     /** Statuses by weight; mixed case, accents, sharp s, CJK, the empty string, a trailing blank, and NULL. */
     static final List<String> STATUSES = Arrays.asList("new", "NEW", "New", "paid", "PAID", "paid ", "shipped",
@@ -56,16 +81,40 @@ final class OrdersData {
 
     /** One row of {@code orders}; null components are SQL NULLs. */
     record Order(long id, long customerId, String status, BigDecimal total, Integer quantity, LocalDate createdOn,
-                 LocalDateTime createdAt, String region) {
+                 LocalDateTime createdAt, String region, String shipMode, String note, BigDecimal weight,
+                 BigDecimal points) {
         Object[] values() {
-            return new Object[] {id, customerId, status, total, quantity, createdOn, createdAt, region};
+            return new Object[] {id, customerId, status, total, quantity, createdOn, createdAt, region, shipMode, note,
+                    weight, points};
+        }
+    }
+
+    /** One row of {@code order_lines}: the customer of its order, so it lives on the order's shard. */
+    record Line(long orderId, int lineNo, long customerId, String sku, Integer qty, BigDecimal price) {
+        Object[] values() {
+            return new Object[] {orderId, lineNo, customerId, sku, qty, price};
         }
     }
 
     private final List<Order> orders;
+    private final List<Line> lines;
 
-    private OrdersData(List<Order> orders) {
+    private OrdersData(List<Order> orders, List<Line> lines) {
         this.orders = List.copyOf(orders);
+        this.lines = List.copyOf(lines);
+    }
+
+    /**
+     * The same data with every string MariaDB's server default character set, latin1, cannot store replaced by one it
+     * can (only the CJK status): MariaDB tables are created with the server's defaults, and STRICT_TRANS_TABLES
+     * rejects what latin1 cannot hold.
+     */
+    OrdersData latin1() {
+        java.nio.charset.CharsetEncoder latin1 = java.nio.charset.StandardCharsets.ISO_8859_1.newEncoder();
+        java.util.function.UnaryOperator<String> fix = s -> s == null || latin1.canEncode(s) ? s : "Øre";
+        List<Order> fixed = orders.stream().map(o -> new Order(o.id, o.customerId, fix.apply(o.status), o.total,
+                o.quantity, o.createdOn, o.createdAt, o.region, o.shipMode, fix.apply(o.note), o.weight, o.points)).toList();
+        return new OrdersData(fixed, lines);
     }
 
     static OrdersData generate(long seed, int count) {
@@ -85,13 +134,44 @@ final class OrdersData {
             LocalDate createdOn = date(random);
             LocalDateTime createdAt = timestamp(random, createdOn, usedTimestamps);
             orders.add(new Order(id, customer, pick(random, STATUSES, STATUS_WEIGHTS), total(random), quantity(random),
-                    createdOn, createdAt, pick(random, REGIONS, REGION_WEIGHTS)));
+                    createdOn, createdAt, pick(random, REGIONS, REGION_WEIGHTS), pick(random, SHIP_MODES, SHIP_MODE_WEIGHTS),
+                    pick(random, NOTES, NOTE_WEIGHTS), weight(random), points(random)));
         }
-        return new OrdersData(orders);
+        // Drawn after every order, from its own Random: the orders stay what they were before lines existed.
+        Random lineRandom = new Random(seed * 31 + 7);
+        List<Line> lines = new ArrayList<>();
+        for (Order o : orders) {
+            int n = lineRandom.nextInt(100) < 25 ? 0 : 1 + lineRandom.nextInt(3); // some orders have no lines
+            for (int l = 1; l <= n; l++) {
+                Integer qty = lineRandom.nextInt(10) == 0 ? null : 1 + lineRandom.nextInt(9);
+                BigDecimal price = lineRandom.nextInt(10) == 0 ? null : BigDecimal.valueOf(lineRandom.nextInt(-500, 50_000), 2);
+                lines.add(new Line(o.id(), l, o.customerId(), pick(lineRandom, SKUS, SKU_WEIGHTS), qty, price));
+            }
+        }
+        return new OrdersData(orders, lines);
     }
 
     List<Order> orders() {
         return orders;
+    }
+
+    List<Line> lines() {
+        return lines;
+    }
+
+    private static BigDecimal weight(Random random) {
+        int roll = random.nextInt(100);
+        if (roll < 12) return null;
+        if (roll < 40) return new BigDecimal[] {new BigDecimal("0.0000"), new BigDecimal("1.5000"), new BigDecimal("2.2500"),
+                new BigDecimal("-0.0001")}[random.nextInt(4)];
+        return BigDecimal.valueOf(random.nextLong(-10_000_000L, 1_000_000_000L), 4);
+    }
+
+    private static BigDecimal points(Random random) {
+        int roll = random.nextInt(100);
+        if (roll < 10) return null;
+        if (roll < 40) return BigDecimal.valueOf(new long[] {0, 1, 10, 100, -1}[random.nextInt(5)]);
+        return BigDecimal.valueOf(random.nextLong(-1_000_000L, 9_999_999_999L));
     }
 
     private static List<Long> customers(Random random, int count) {

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -18,9 +19,16 @@ import java.util.stream.Collectors;
  * BY; with ties, the same sequence of sort keys and the same rows within each tie, except that where LIMIT/OFFSET may
  * cut a tie, the rows there need only be rows of that tie in the complete answer.
  *
- * <p>Values are equal when they have the same Java type and, for numbers, the same value ({@code 10.0 = 10.00});
- * columns in {@link ResultShape#exactColumns()} (AVG) must also have the same scale, since the database's scale is
- * part of its answer. A type difference is reported as such, before anything else. (Named for what it compares, not
+ * <p>Values are equal when they have the same Java type and are equal; a {@link BigDecimal} must have the same value
+ * and the same scale ({@code 10.00} is not {@code 1E+1}), in every column, since the database's scale is part of its
+ * answer. Only sort keys are compared by value to find ties, as the database does. A type difference is reported as
+ * such, before anything else.
+ *
+ * <p>Strings may be compared under the database's collation ({@link #compare(ResultShape, List, List, List, Supplier,
+ * UnaryOperator)}): under a case- and accent-insensitive collation (MariaDB's default) a group, a DISTINCT row or a
+ * MIN/MAX is represented by whichever of its equal strings the database met first, so 'NEW' from a shard may stand
+ * where 'new' stood in the single database. Two strings that differ are accepted as equal only if the reference
+ * database says they are. (Named for what it compares, not
  * {@code Comparator}, so it never shadows {@link java.util.Comparator}.)
  */
 final class ResultComparator {
@@ -29,6 +37,8 @@ final class ResultComparator {
     /** Equal, or the first difference found, described for a person. */
     record Comparison(boolean equal, String difference) {
         static final Comparison EQUAL = new Comparison(true, "");
+        /** Equal once strings the reference database holds equal are taken as equal; not equal exactly. */
+        static final Comparison EQUAL_UNDER_COLLATION = new Comparison(true, "equal under the reference database's collation");
 
         static Comparison wrong(String difference) {
             return new Comparison(false, difference);
@@ -44,6 +54,35 @@ final class ResultComparator {
      */
     static Comparison compare(ResultShape shape, List<String> columns, List<List<Object>> expected,
                               List<List<Object>> actual, Supplier<List<List<Object>>> complete) {
+        return compare(shape, columns, expected, actual, complete, null);
+    }
+
+    /**
+     * As {@link #compare(ResultShape, List, List, List, Supplier)}, but when the rows differ exactly, compares them
+     * again with every string replaced by {@code canonical} of it — the representative of its class of strings equal
+     * under the reference database's collation — and accepts them if that comparison does.
+     */
+    static Comparison compare(ResultShape shape, List<String> columns, List<List<Object>> expected,
+                              List<List<Object>> actual, Supplier<List<List<Object>>> complete, UnaryOperator<String> canonical) {
+        Comparison exact = compareExactly(shape, columns, expected, actual, complete);
+        if (exact.equal() || canonical == null) return exact;
+        Comparison collated = compareExactly(shape, columns, canonical(expected, canonical), canonical(actual, canonical),
+                () -> canonical(complete.get(), canonical));
+        return collated.equal() ? Comparison.EQUAL_UNDER_COLLATION : exact;
+    }
+
+    private static List<List<Object>> canonical(List<List<Object>> rows, UnaryOperator<String> canonical) {
+        List<List<Object>> out = new ArrayList<>(rows.size());
+        for (List<Object> r : rows) {
+            List<Object> c = new ArrayList<>(r.size());
+            for (Object v : r) c.add(v instanceof String s ? canonical.apply(s) : v);
+            out.add(c);
+        }
+        return out;
+    }
+
+    private static Comparison compareExactly(ResultShape shape, List<String> columns, List<List<Object>> expected,
+                                             List<List<Object>> actual, Supplier<List<List<Object>>> complete) {
         Objects.requireNonNull(shape, "shape");
         for (int i = 0; i < actual.size(); i++) {
             if (actual.get(i).size() != columns.size()) {
@@ -122,14 +161,9 @@ final class ResultComparator {
 
     // ---- values ------------------------------------------------------------------------------------------------
 
-    /** The row as compared: numbers by value, except exact columns, which keep their scale. */
+    /** The row as compared: every value as it is, BigDecimals with their scale. */
     static List<Object> rowKey(ResultShape shape, List<Object> row) {
-        List<Object> key = new ArrayList<>(row.size());
-        for (int i = 0; i < row.size(); i++) {
-            Object v = row.get(i);
-            key.add(v instanceof BigDecimal d && !shape.exactColumns().contains(i) ? byValue(d) : v);
-        }
-        return key;
+        return row;
     }
 
     /** The sort keys of the row, by value: the database treats 7.50 and 7.5000 as a tie, so must the comparison. */

@@ -2,7 +2,6 @@ package io.shardkit.query.differential;
 
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * What the single database's answer to a query pins down, and so how strictly a fan-out answer is compared.
@@ -11,10 +10,8 @@ import java.util.Set;
  * @param sortColumns      output columns holding the ORDER BY keys, in ORDER BY order; for {@link Ordering#PARTIAL}
  * @param limitMayCutTies  LIMIT/OFFSET may cut inside a group of rows with equal sort keys, so which of those rows
  *                         are returned is the database's choice
- * @param exactColumns     output columns compared with {@code BigDecimal.equals} (value and scale), e.g. AVG;
- *                         every other number is compared by value
  */
-record ResultShape(Ordering ordering, List<Integer> sortColumns, boolean limitMayCutTies, Set<Integer> exactColumns) {
+record ResultShape(Ordering ordering, List<Integer> sortColumns, boolean limitMayCutTies) {
 
     /** How far ORDER BY determines the order of the rows. */
     enum Ordering {
@@ -29,7 +26,6 @@ record ResultShape(Ordering ordering, List<Integer> sortColumns, boolean limitMa
     ResultShape {
         Objects.requireNonNull(ordering, "ordering");
         sortColumns = List.copyOf(sortColumns);
-        exactColumns = Set.copyOf(exactColumns);
         if (ordering == Ordering.PARTIAL && sortColumns.isEmpty()) {
             throw new IllegalArgumentException("a PARTIAL ordering needs its sort columns");
         }
@@ -39,18 +35,14 @@ record ResultShape(Ordering ordering, List<Integer> sortColumns, boolean limitMa
     }
 
     static ResultShape unordered() {
-        return new ResultShape(Ordering.NONE, List.of(), false, Set.of());
+        return new ResultShape(Ordering.NONE, List.of(), false);
     }
 
     static ResultShape total() {
-        return new ResultShape(Ordering.TOTAL, List.of(), false, Set.of());
+        return new ResultShape(Ordering.TOTAL, List.of(), false);
     }
 
     static ResultShape partial(List<Integer> sortColumns, boolean limitMayCutTies) {
-        return new ResultShape(Ordering.PARTIAL, sortColumns, limitMayCutTies, Set.of());
-    }
-
-    ResultShape withExactColumns(Set<Integer> columns) {
-        return new ResultShape(ordering, sortColumns, limitMayCutTies, columns);
+        return new ResultShape(Ordering.PARTIAL, sortColumns, limitMayCutTies);
     }
 }
