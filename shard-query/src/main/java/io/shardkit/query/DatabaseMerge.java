@@ -1,5 +1,6 @@
 package io.shardkit.query;
 
+import io.shardkit.query.planner.DialectRules;
 import io.shardkit.query.planner.FinalQuery;
 import io.shardkit.query.planner.QueryShape;
 import io.shardkit.router.Shard;
@@ -50,13 +51,12 @@ final class DatabaseMerge {
             DSLContext one = DSL.using(on.dsl().configuration().derive(new DefaultConnectionProvider(connection)).derive(settings));
             // The user's query rides along under a condition that is never true: the database parses and checks it
             // (a column outside GROUP BY, a function it lacks) without running it, and rejects what it would reject.
-            // The per-shard query with its values inlined, as the shards ran it (see FanOutQuery#shardQuery).
-            Table<?> partialRows = DSL.table("(" + one.renderInlined(perShard) + ")")
-                    .as(DSL.name("shardkit_p"), columns.stream().map(DSL::name).toArray(org.jooq.Name[]::new));
-            one.execute(createTemporary(dialect) + " {0} as {1}", table, DSL.select(DSL.asterisk()).from(partialRows)
+            one.execute(createTemporary(dialect) + " {0} as {1}", table, DSL.select(DSL.asterisk())
+                    .from(perShard.asTable(DSL.name("shardkit_p"), columns.stream().map(DSL::name).toArray(org.jooq.Name[]::new)))
                     .where(DSL.inline(1).eq(DSL.inline(0)).and(DSL.exists(shape.original()))));
             try {
                 Map<String, DataType<?>> types = columnTypes(one, table);
+                DialectRules.checkStored(shape, types::get, dialect);
                 List<Field<?>> fields = columns.stream().<Field<?>>map(c -> DSL.field(DSL.name(c), types.get(c))).toList();
                 insert(one, table, fields, partials);
                 FinalQuery last = FinalQuery.of(shape, table, c -> types.get(c.toLowerCase(Locale.ROOT)), dialect);

@@ -1,5 +1,6 @@
 package io.shardkit.query;
 
+import io.shardkit.query.planner.DialectRules;
 import io.shardkit.query.planner.QueryShape;
 import io.shardkit.query.planner.SelectReader;
 import io.shardkit.query.planner.ShardQueries;
@@ -230,18 +231,8 @@ public final class FanOutQuery<R extends Record> {
     }
 
     private ShardStreams open(Plan plan) {
-        return ShardStreams.open(plan.shards, shard -> shardQuery(plan.shape, shard),
+        return ShardStreams.open(plan.shards, shard -> ShardQueries.perShard(plan.shape),
                 new ExecutionSettings(timeout, policy, executor, fetchSize), cluster);
-    }
-
-    /**
-     * The query a shard runs. For a merge by a database its values are inlined: the per-shard GROUP BY repeats select
-     * expressions, and PostgreSQL and H2 match an expression with bind values to no other (each ? is its own value).
-     */
-    private static org.jooq.ResultQuery<? extends Record> shardQuery(QueryShape shape, Shard shard) {
-        Select<?> q = ShardQueries.perShard(shape);
-        if (shape.streamed() || shape.countsOnly()) return q;
-        return shard.dsl().resultQuery(shard.dsl().renderInlined(q)).coerce(q.getSelect());
     }
 
     // ---- planning ---------------------------------------------------------------------------------------------
@@ -262,7 +253,7 @@ public final class FanOutQuery<R extends Record> {
             dialect = commonDialect(shards, read);
             ordering = new SqlOrdering(dialect, stringOrder != null ? stringOrder : Collations.stringOrder(dialect, shards));
             shape = read.streamed() && !sortsInJava() ? read.sortedByDatabase() : read;
-            refuseUnsupportedGroupingSets(dialect);
+            DialectRules.check(shape, dialect);
             if (shape.streamed() && !shape.orderBy().isEmpty()) checkConnectionsForSortedMerge();
             outputs = shape.outputs().toArray(Field<?>[]::new);
             records = DSL.using(dialect);
@@ -319,21 +310,6 @@ public final class FanOutQuery<R extends Record> {
             r.fromArray(Arrays.copyOf(values, outputs.length));
             r.changed(false);
             return (R) r;
-        }
-
-        /** H2 has no ROLLUP, CUBE or GROUPING SETS; MySQL and MariaDB only ROLLUP (WITH ROLLUP). */
-        private void refuseUnsupportedGroupingSets(SQLDialect dialect) {
-            for (String construct : read.groupingSets()) {
-                boolean supported = switch (dialect.family()) {
-                    case H2 -> false;
-                    case MYSQL, MARIADB -> construct.equals("ROLLUP");
-                    default -> true;
-                };
-                if (!supported) {
-                    throw new UnsupportedFanOutException(construct + " on " + dialect.family(), "the database has no "
-                            + construct + "; group by each grouping set in a query of its own");
-                }
-            }
         }
 
         /**

@@ -100,6 +100,27 @@ final class Allowlist {
         return "function " + upperSnake(type);
     }
 
+    /**
+     * A part that is none of the model's public types: a piece jOOQ renders an operator through (the {@code a || b}
+     * inside a three-argument CONCAT). Accepted only directly below an allowlisted operator.
+     */
+    static boolean renderingHelper(QueryPart p) {
+        return !isPlainSql(p) && publicModelType(p) == null && p.getClass().getName().startsWith("org.jooq.impl.")
+                && !(p instanceof org.jooq.Select<?>);
+    }
+
+    private static String publicModelType(QueryPart p) {
+        for (Class<?> c = p.getClass(); c != null; c = c.getSuperclass()) {
+            for (Class<?> i : c.getInterfaces()) {
+                if (i.getEnclosingClass() == QOM.class && java.lang.reflect.Modifier.isPublic(i.getModifiers())
+                        && !i.getSimpleName().equals("Aliasable") && !i.getSimpleName().startsWith("U")) {
+                    return i.getSimpleName();
+                }
+            }
+        }
+        return null;
+    }
+
     /** The simplest QOM interface {@code p} implements, or its class name. */
     private static String modelType(QueryPart p) {
         for (Class<?> c = p.getClass(); c != null; c = c.getSuperclass()) {

@@ -77,8 +77,9 @@ final class ExpressionChecker {
             node.children.forEach(c -> check(c, node));
             return;
         }
-        if (parent != null && Allowlist.rowLocal(parent.part) && node.text().equals(parent.text())) {
-            node.children.forEach(c -> check(c, node)); // jOOQ renders the operator through this part: not the user's
+        if (parent != null && Allowlist.rowLocal(parent.part)
+                && (node.text().equals(parent.text()) || Allowlist.renderingHelper(p))) {
+            node.children.forEach(c -> check(c, parent)); // jOOQ renders the operator through this part: not the user's
             return;
         }
         if (Allowlist.rowLocal(p)) {

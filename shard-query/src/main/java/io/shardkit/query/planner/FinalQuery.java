@@ -44,6 +44,27 @@ public record FinalQuery(Select<?> select, VisitListener rewrite) {
     }
 
     /**
+     * The expression each partial column holds a value of (a key, a DISTINCT value, an aggregate's argument; null for
+     * a COUNT), aligned with {@link #partialColumns}.
+     */
+    static List<Field<?>> partialSources(QueryShape shape) {
+        List<Field<?>> sources = new ArrayList<>();
+        if (shape.mergesRows()) {
+            shape.outputs().forEach(f -> sources.add(SelectReader.unalias(f)));
+            sources.addAll(shape.hidden());
+            return sources;
+        }
+        MergeLayout layout = new MergeLayout(shape);
+        sources.addAll(layout.keys);
+        sources.addAll(layout.distinctArguments);
+        for (MergeLayout.Part p : layout.parts) {
+            Field<?> arg = p.call().kind() == Aggregates.Kind.COUNT ? null : p.call().argument();
+            for (int i = 0; i < p.columns().size(); i++) sources.add(i == 1 ? null : arg); // AVG: sum, count, avg
+        }
+        return sources;
+    }
+
+    /**
      * @param partials   the table holding the partial rows
      * @param columnType the database type of each partial column, by name (as the database created it)
      */

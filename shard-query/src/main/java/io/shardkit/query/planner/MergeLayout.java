@@ -69,10 +69,14 @@ final class MergeLayout {
         return fields;
     }
 
-    /** The per-shard GROUP BY: the keys and the DISTINCT values. */
+    /**
+     * The per-shard GROUP BY: the keys and the DISTINCT values, by their select-list names. Repeating the expressions
+     * would repeat their bind values too, and PostgreSQL and H2 match an expression with a bind value to no other.
+     */
     List<Field<?>> shardGroupBy() {
-        List<Field<?>> g = new ArrayList<>(keys);
-        g.addAll(distinctArguments);
+        List<Field<?>> g = new ArrayList<>();
+        for (int i = 0; i < keys.size(); i++) g.add(DSL.field(DSL.name(key(i))));
+        for (int i = 0; i < distinctArguments.size(); i++) g.add(DSL.field(DSL.name(distinct(i))));
         return g;
     }
 

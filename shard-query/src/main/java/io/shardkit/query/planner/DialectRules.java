@@ -1,0 +1,115 @@
+package io.shardkit.query.planner;
+
+import java.util.function.Function;
+import org.jooq.DataType;
+import java.util.List;
+import org.jooq.Field;
+import org.jooq.QueryPart;
+import org.jooq.SQLDialect;
+import org.jooq.Select;
+import org.jooq.SortField;
+import org.jooq.impl.QOM;
+
+/**
+ * What one kind of database cannot do, or does its own way, checked once the shards' dialect is known: each is
+ * refused by name rather than answered differently from that database.
+ */
+public final class DialectRules {
+    /** Operators whose value is one of their arguments', with that argument's own scale. */
+    private static final List<Class<?>> PICKS_AN_ARGUMENT = List.of(QOM.CaseSimple.class, QOM.CaseSearched.class,
+            QOM.Coalesce.class, QOM.Nvl.class, QOM.Nvl2.class, QOM.Iif.class, QOM.Greatest.class, QOM.Least.class,
+            QOM.Decode.class, QOM.Choose.class);
+
+    private DialectRules() {
+    }
+
+    /** Before any shard runs. */
+    public static void check(QueryShape shape, SQLDialect dialect) {
+        groupingSets(shape, dialect);
+        if (dialect.family() == SQLDialect.H2 && shape.kind() == QueryShape.Kind.DATABASE_MERGE && shape.grouped
+                && !shape.countsOnly()) {
+            h2GroupBy(shape);
+        }
+    }
+
+    /**
+     * Once the merging database has typed the partial columns: H2 gives a CASE (COALESCE, GREATEST, …) the value of
+     * whichever argument it picks — a decimal with that argument's scale, a CHAR without its padding — not a value of
+     * the CASE's own type; a merge stores it in a column of that type, which pads it (12.55 becomes 12.5500, 'AIR' 
+     * becomes 'AIR       '). Refused: the merge cannot keep such a value as H2 computed it.
+     */
+    public static void checkStored(QueryShape shape, Function<String, DataType<?>> columnType, SQLDialect dialect) {
+        if (dialect.family() != SQLDialect.H2) return;
+        List<String> columns = FinalQuery.partialColumns(shape);
+        List<Field<?>> sources = FinalQuery.partialSources(shape);
+        for (int i = 0; i < columns.size(); i++) {
+            Field<?> source = sources.get(i);
+            if (source == null) continue;
+            String type = columnType.apply(columns.get(i)).getSQLDataType().getTypeName().toLowerCase(java.util.Locale.ROOT);
+            if (!type.equals("numeric") && !type.equals("decimal") && !type.equals("char") && !type.equals("character")) {
+                continue;
+            }
+            QueryPart pick = find(PartTree.of(source));
+            if (pick != null) {
+                String what = pick instanceof QOM.CaseSimple<?, ?> || pick instanceof QOM.CaseSearched<?> ? "CASE"
+                        : Allowlist.name(pick).replace("function ", "");
+                throw Refusals.refused(what + " of " + type + " values on H2 ("
+                        + source + ")", "H2 keeps the scale or padding of the argument it picks, which a merge cannot keep;"
+                        + " cast the result to a type of its own (NUMERIC(p, s), VARCHAR), or fan out to PostgreSQL or MariaDB");
+            }
+        }
+    }
+
+    /** H2 has no ROLLUP, CUBE or GROUPING SETS; MySQL and MariaDB only ROLLUP (WITH ROLLUP). */
+    private static void groupingSets(QueryShape shape, SQLDialect dialect) {
+        for (String construct : shape.groupingSets()) {
+            boolean supported = switch (dialect.family()) {
+                case H2 -> false;
+                case MYSQL, MARIADB -> construct.equals("ROLLUP");
+                default -> true;
+            };
+            if (!supported) {
+                throw Refusals.refused(construct + " on " + dialect.family(), "the database has no " + construct
+                        + "; group by each grouping set in a query of its own");
+            }
+        }
+    }
+
+    private static QueryPart find(PartTree node) {
+        for (Class<?> c : PICKS_AN_ARGUMENT) if (c.isInstance(node.part)) return node.part;
+        if (node.part instanceof Select<?> || node.part instanceof QOM.Cast<?>) return null; // a cast fixes the scale
+        for (PartTree c : node.children) {
+            QueryPart found = find(c);
+            if (found != null) return found;
+        }
+        return null;
+    }
+
+    /**
+     * H2 matches a grouped expression only when it is a whole select item or sort key, never inside another expression
+     * or a HAVING condition: {@code upper(lower(s))} with {@code group by lower(s)} is a column outside GROUP BY there
+     * (PostgreSQL and MariaDB accept it). H2 finds out only when a group has rows; the merge is refused up front.
+     */
+    private static void h2GroupBy(QueryShape shape) {
+        Select<?> q = shape.original();
+        for (Field<?> f : shape.outputs()) strict(PartTree.of(SelectReader.unalias(f)), true, shape.keys);
+        if (q.$having() != null) strict(PartTree.of(q.$having()), false, shape.keys);
+        for (SortField<?> s : q.$orderBy()) {
+            if (SelectReader.resolve(s.$field(), shape.outputs()) >= 0) continue;
+            strict(PartTree.of(SelectReader.unalias(s.$field())), true, shape.keys);
+        }
+    }
+
+    private static void strict(PartTree node, boolean whole, List<Field<?>> keys) {
+        QueryPart p = node.part;
+        if (p instanceof QOM.AggregateFunction<?, ?> || p instanceof Select<?>) return;
+        for (Field<?> k : keys) {
+            if (Parts.same(k, p) && (whole || Allowlist.column(k))) return;
+        }
+        if (Allowlist.column(p)) {
+            throw Refusals.refused("column " + node.text() + " inside an expression of a GROUP BY key on H2", "H2 matches"
+                    + " a grouped expression only as a whole select item or sort key; select the grouped expression itself");
+        }
+        for (PartTree c : node.children) strict(c, whole && c.text().equals(node.text()), keys);
+    }
+}
