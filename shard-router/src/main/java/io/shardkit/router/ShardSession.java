@@ -127,6 +127,9 @@ public final class ShardSession {
             positions.merge(shard.id(), Lsn.parse(rs.getString(1)), Math::max);
         } catch (java.sql.SQLException e) {
             positionPending.put(shard.id(), Boolean.TRUE);
+            if (shard.dataSource() instanceof com.zaxxer.hikari.HikariDataSource h && h.isClosed()) {
+                throw Topology.closed(shard.id(), e);
+            }
             throw new ShardException(ShardException.Code.DATABASE, "[shard " + shard.id()
                     + "] cannot read the primary's WAL position for a consistency token: " + e.getMessage()
                     + " — reads of this shard stay on its primary", e);
