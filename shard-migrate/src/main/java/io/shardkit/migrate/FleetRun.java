@@ -121,7 +121,18 @@ final class FleetRun {
         busyDatabases.add(t.shard().database());
         running++;
         try {
-            executor.execute(() -> done.add(new Done(slot, commands.run(command, t))));
+            executor.execute(() -> {
+                // Posted in a finally: a worker that dies without posting leaves run() waiting for ever.
+                ShardCommands.Result result = null;
+                try {
+                    result = commands.run(command, t);
+                } catch (Throwable e) {
+                    result = commands.crashed(t, e);
+                } finally {
+                    done.add(new Done(slot, result != null ? result : commands.crashed(t,
+                            new IllegalStateException("[shard " + t.id() + "] the worker ended without a result"))));
+                }
+            });
         } catch (RuntimeException e) {  // a rejecting executor fails this shard, not the run
             done.add(new Done(slot, commands.rejected(t, e)));
         }

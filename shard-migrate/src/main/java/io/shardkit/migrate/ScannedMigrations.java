@@ -52,6 +52,9 @@ final class ScannedMigrations implements ResourceProvider, ClassProvider<JavaMig
         }
         List<LoadableResource> snapshots = new ArrayList<>();
         for (LoadableResource r : scanner.getResources("", "")) {
+            // A classpath location lists the compiled Java migrations among its resources; Flyway loads those as
+            // classes (below), and their bytes are not text.
+            if (r.getFilename().endsWith(".class")) continue;
             snapshots.add(new Snapshot(r.getFilename(), r.getRelativePath(), r.getAbsolutePath(), r.getAbsolutePathOnDisk(), text(r)));
         }
         return new ScannedMigrations(snapshots, List.copyOf(scanner.getClasses()));

@@ -67,7 +67,17 @@ final class ShardCommands {
             };
         } catch (RuntimeException e) {
             return new Result(run.failed(e, Optional.empty(), Optional.empty(), List.of(), List.of()), Optional.empty());
+        } catch (Throwable e) {
+            // An Error from a Java migration or a driver (AssertionError, StackOverflowError,
+            // ExceptionInInitializerError) fails this shard like an exception would; the fleet goes on.
+            return crashed(target, e);
         }
+    }
+
+    /** The outcome of a shard whose command ended with {@code e}, however that happened. */
+    Result crashed(Target target, Throwable e) {
+        return new Result(new Run(target, System.nanoTime()).failed(e, Optional.empty(), Optional.empty(), List.of(),
+                List.of()), Optional.empty());
     }
 
     /**
@@ -225,9 +235,11 @@ final class ShardCommands {
                     Optional.empty(), notes), Optional.empty());
         }
 
-        ShardOutcome failed(RuntimeException e, Optional<String> before, Optional<String> after,
+        ShardOutcome failed(Throwable e, Optional<String> before, Optional<String> after,
                             List<MigrationStep> applied, List<String> notes) {
-            String message = e.getMessage() == null ? e.getClass().getName() : e.getMessage().strip();
+            // An Error's class says more than its message ("java.lang.StackOverflowError", often with no message).
+            String message = e instanceof Exception && e.getMessage() != null ? e.getMessage().strip()
+                    : e instanceof Exception ? e.getClass().getName() : e.toString().strip();
             Optional<String> script = e instanceof FlywayException f ? FlywayInternals.failedScript(f) : Optional.empty();
             ShardError error = new ShardError(message, script, sqlState(e), Optional.of(e));
             return outcome(ShardState.FAILED, before, after, applied, List.of(), Optional.of(error), notes);

@@ -46,8 +46,14 @@ public final class ShardCluster implements AutoCloseable {
     private ShardCluster(ClusterPlan plan, Configuration jooq) {
         this.jooq = jooq;
         topology.set(Topology.open(plan, jooq, null));
+        logWarnings(plan);
         LOG.info("Shardkit cluster started: {} logical shards on {} databases, {}", plan.placements().size(),
                 plan.databases().size(), plan.router());
+    }
+
+    /** A configuration's warnings do not stop it, so the log is the only place they can be seen. */
+    private static void logWarnings(ClusterPlan plan) {
+        for (String warning : plan.warnings()) LOG.warn("Shardkit configuration warning: {}", warning);
     }
 
     /** Reads, validates and starts the cluster described by a {@code shards.yml} file. */
@@ -228,6 +234,7 @@ public final class ShardCluster implements AutoCloseable {
         Topology next = Topology.open(plan, jooq, old);
         topology.set(next);
         old.closeUnusedBy(next);
+        logWarnings(plan);
         LOG.info("Shardkit cluster reconfigured: {} logical shards on {} databases, {}", plan.placements().size(),
                 plan.databases().size(), plan.router());
     }

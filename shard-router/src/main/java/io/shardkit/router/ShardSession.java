@@ -112,16 +112,24 @@ public final class ShardSession {
         positionPending.put(shard.id(), Boolean.TRUE);
     }
 
-    /** Reads the primary's current WAL position: at or after every commit this session made on it. */
+    /**
+     * Reads the primary's WAL insert position: at or after the record of every commit this session made on it.
+     * Not {@code pg_current_wal_lsn()}, the write position: a COMMIT under {@code synchronous_commit = off} (often
+     * set per transaction) returns before its record is written, so a replica could reach that position without
+     * the commit. A replica reaches the insert position only once the WAL writer has written and sent the commit.
+     */
     private void capturePosition(Shard shard) {
         if (shard.dialect() != SQLDialect.POSTGRES) return; // stays pending: reads of it go to the primary
         positionPending.remove(shard.id());
         try (var c = shard.dataSource().getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("select pg_current_wal_lsn()::text")) {
+             ResultSet rs = s.executeQuery("select pg_current_wal_insert_lsn()::text")) {
             rs.next();
             positions.merge(shard.id(), Lsn.parse(rs.getString(1)), Math::max);
         } catch (java.sql.SQLException e) {
             positionPending.put(shard.id(), Boolean.TRUE);
+            if (shard.dataSource() instanceof com.zaxxer.hikari.HikariDataSource h && h.isClosed()) {
+                throw Topology.closed(shard.id(), e);
+            }
             throw new ShardException(ShardException.Code.DATABASE, "[shard " + shard.id()
                     + "] cannot read the primary's WAL position for a consistency token: " + e.getMessage()
                     + " — reads of this shard stay on its primary", e);

@@ -13,8 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
 import org.jooq.Configuration;
+import org.jooq.ConnectionProvider;
 import org.jooq.DSLContext;
 import org.jooq.ExecuteContext;
 import org.jooq.ExecuteListener;
@@ -22,6 +24,7 @@ import org.jooq.SQLDialect;
 import org.jooq.conf.MappedSchema;
 import org.jooq.conf.RenderMapping;
 import org.jooq.conf.Settings;
+import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
 import org.jooq.impl.DefaultExecuteListenerProvider;
 
@@ -61,24 +64,33 @@ final class Topology {
         Map<String, Pool> primaries = new LinkedHashMap<>();
         Map<String, Pool> replicas = new LinkedHashMap<>();
         try {
-            for (ClusterPlan.Database db : plan.databases().values()) {
-                DatabaseConfig c = db.config();
-                // The primary's config without its replica list: adding a replica must not reopen the primary.
-                DatabaseConfig primaryConfig = new DatabaseConfig(c.url(), c.username(), c.password(), c.dialect(), c.pool());
-                primaries.put(db.name(), reuseOrOpen(oldPrimaries.get(db.name()), db.name(), primaryConfig,
-                        () -> openPool("shardkit-" + db.name(), db.name(), c.url(), c.username(), c.password(), c.pool(), false)));
-                for (int i = 0; i < c.replicas().size(); i++) {
-                    ReplicaConfig r = c.replicas().get(i);
-                    String name = db.name() + "/replica-" + i;
-                    replicas.put(name, reuseOrOpen(oldReplicas.get(name), name, r,
-                            () -> openPool("shardkit-" + name.replace('/', '-'), name, r.url(), r.username(),
-                                    r.password(), r.pool(), true)));
-                }
-            }
-        } catch (RuntimeException e) {
-            closeNew(primaries, oldPrimaries);
-            closeNew(replicas, oldReplicas);
+            return open(plan, jooq, previous, primaries, replicas);
+        } catch (Throwable e) {
+            // Whatever failed, and wherever (a later pool, a driver's Error, a context): no new pool stays open.
+            closeNew(primaries, oldPrimaries, e);
+            closeNew(replicas, oldReplicas, e);
             throw e;
+        }
+    }
+
+    /** Opens into {@code primaries} and {@code replicas} as it goes, so the caller can close them on failure. */
+    private static Topology open(ClusterPlan plan, Configuration jooq, Topology previous, Map<String, Pool> primaries,
+                                 Map<String, Pool> replicas) {
+        Map<String, Pool> oldPrimaries = previous == null ? Map.of() : previous.primaries;
+        Map<String, Pool> oldReplicas = previous == null ? Map.of() : previous.replicas;
+        for (ClusterPlan.Database db : plan.databases().values()) {
+            DatabaseConfig c = db.config();
+            // The primary's config without its replica list: adding a replica must not reopen the primary.
+            DatabaseConfig primaryConfig = new DatabaseConfig(c.url(), c.username(), c.password(), c.dialect(), c.pool());
+            primaries.put(db.name(), reuseOrOpen(oldPrimaries.get(db.name()), db.name(), primaryConfig,
+                    () -> openPool("shardkit-" + db.name(), db.name(), c.url(), c.username(), c.password(), c.pool(), false)));
+            for (int i = 0; i < c.replicas().size(); i++) {
+                ReplicaConfig r = c.replicas().get(i);
+                String name = db.name() + "/replica-" + i;
+                replicas.put(name, reuseOrOpen(oldReplicas.get(name), name, r,
+                        () -> openPool("shardkit-" + name.replace('/', '-'), name, r.url(), r.username(),
+                                r.password(), r.pool(), true)));
+            }
         }
         Map<String, ReplicaPool> replicaPools = new LinkedHashMap<>();
         replicas.forEach((name, pool) -> {
@@ -93,11 +105,11 @@ final class Topology {
             ClusterPlan.Database db = plan.databases().get(p.database());
             HikariDataSource ds = primaries.get(p.database()).dataSource();
             Shard shard = new Shard(p.shard(), p.database(), Optional.ofNullable(p.schema()), db.dialect(),
-                    context(jooq, ds, db.dialect(), p.schema()), ds);
+                    context(jooq, p.shard(), ds, db.dialect(), p.schema()), ds);
             List<ShardNode.ReplicaView> views = new ArrayList<>();
             for (int i = 0; i < db.config().replicas().size(); i++) {
                 ReplicaPool rp = replicaPools.get(p.database() + "/replica-" + i);
-                views.add(new ShardNode.ReplicaView(rp, context(jooq, rp.dataSource, db.dialect(), p.schema())
+                views.add(new ShardNode.ReplicaView(rp, context(jooq, p.shard(), rp.dataSource, db.dialect(), p.schema())
                         .configuration().derive(withHealthListener(jooq, rp)).dsl()));
             }
             nodes.put(p.shard(), new ShardNode(shard, views));
@@ -109,13 +121,14 @@ final class Topology {
     }
 
     /** One context per logical shard, derived from the cluster's base configuration. */
-    private static DSLContext context(Configuration jooq, DataSource ds, SQLDialect dialect, String schema) {
+    private static DSLContext context(Configuration jooq, ShardId shard, HikariDataSource ds, SQLDialect dialect,
+                                      String schema) {
         Settings s = (Settings) jooq.settings().clone();
         if (schema != null) {
             // Unqualified tables (input "") render into the shard's schema.
             s.setRenderMapping(new RenderMapping().withSchemata(new MappedSchema().withInput("").withOutput(schema)));
         }
-        return DSL.using(jooq.derive(ds).derive(dialect).derive(s));
+        return DSL.using(jooq.derive(new PoolConnections(shard, ds)).derive(dialect).derive(s));
     }
 
     /** A replica whose connection breaks during a caller's query is skipped by later reads until it is retried. */
@@ -137,10 +150,45 @@ final class Topology {
         return old != null && old.config().equals(config) ? old : new Pool(name, config, open.get());
     }
 
-    private static void closeNew(Map<String, Pool> opened, Map<String, Pool> kept) {
+    private static void closeNew(Map<String, Pool> opened, Map<String, Pool> kept, Throwable failure) {
         opened.forEach((name, pool) -> {
-            if (kept.get(name) != pool) pool.dataSource().close();
+            if (kept.get(name) == pool) return;
+            try {
+                pool.dataSource().close();
+            } catch (RuntimeException e) {  // one pool that fails to close must not keep the others open
+                failure.addSuppressed(e);
+            }
         });
+    }
+
+    /**
+     * A shard's pool as jOOQ's connection source. A pool closed under a call (ShardCluster.close() while a caller
+     * still holds a context) fails with code CLOSED, not with HikariCP's "has been closed".
+     */
+    private record PoolConnections(ShardId shard, HikariDataSource pool) implements ConnectionProvider {
+        @Override
+        public Connection acquire() {
+            try {
+                return pool.getConnection();
+            } catch (SQLException e) {
+                if (pool.isClosed()) throw closed(shard, e);
+                throw new DataAccessException("Error getting connection from data source " + pool, e);
+            }
+        }
+
+        @Override
+        public void release(Connection connection) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                throw new DataAccessException("Error closing connection " + connection, e);
+            }
+        }
+    }
+
+    static ShardException closed(ShardId shard, Throwable cause) {
+        return new ShardException(ShardException.Code.CLOSED, "[shard " + shard + "] the ShardCluster was closed while"
+                + " this call was under way — build a new cluster, or close it only after its last call", cause);
     }
 
     private static HikariDataSource openPool(String poolName, String name, String url, String username, String password,
