@@ -26,6 +26,11 @@ public final class DialectRules {
     /** Before any shard runs. */
     public static void check(QueryShape shape, SQLDialect dialect) {
         groupingSets(shape, dialect);
+        if ((dialect.family() == SQLDialect.MYSQL || dialect.family() == SQLDialect.MARIADB) && shape.positionalNullOrdering) {
+            // jOOQ writes NULLS FIRST/LAST there as nvl2(<key>, 1, 0): for a position that is a constant, and ignored
+            throw Refusals.refused("NULLS FIRST/LAST on an ORDER BY position on " + dialect.family(), "the database"
+                    + " would ignore it; order by the column or its alias instead");
+        }
         if (dialect.family() == SQLDialect.H2 && shape.kind() == QueryShape.Kind.DATABASE_MERGE && shape.grouped
                 && !shape.countsOnly()) {
             h2GroupBy(shape);
@@ -60,12 +65,13 @@ public final class DialectRules {
         }
     }
 
-    /** H2 has no ROLLUP, CUBE or GROUPING SETS; MySQL and MariaDB only ROLLUP (WITH ROLLUP). */
+    /** H2 has no ROLLUP, CUBE or GROUPING SETS; MySQL and MariaDB only a WITH ROLLUP of their own. */
     private static void groupingSets(QueryShape shape, SQLDialect dialect) {
         for (String construct : shape.groupingSets()) {
             boolean supported = switch (dialect.family()) {
                 case H2 -> false;
-                case MYSQL, MARIADB -> construct.equals("ROLLUP");
+                // WITH ROLLUP shows, in a super-aggregate row, a grouped expression's last value instead of NULL
+                case MYSQL, MARIADB -> false;
                 default -> true;
             };
             if (!supported) {

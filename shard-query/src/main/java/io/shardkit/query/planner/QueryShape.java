@@ -40,6 +40,7 @@ public final class QueryShape {
     final List<SortKey> unionOrder;     // DATABASE_MERGE of a UNION or of sorted rows: the ORDER BY by column
     final Kind streamedAs;              // DATABASE_MERGE of rows a streamed merge could not sort: PLAIN or UNION_ALL
     private List<String> groupingSets = List.of(); // "ROLLUP", "CUBE", "GROUPING SETS" the GROUP BY uses
+    boolean positionalNullOrdering;     // an ORDER BY position with an explicit NULLS FIRST/LAST
 
     QueryShape(Kind kind, Select<?> original, List<Field<?>> outputs, List<Field<?>> hidden, List<SortKey> orderBy,
                Long limit, long offset, List<Field<?>> keys, List<Field<?>> aggregates, boolean grouped, boolean union,

@@ -36,7 +36,14 @@ public final class SelectReader {
 
     private QueryShape read() {
         SetOperations sets = SetOperations.of(q);
-        if (!sets.operators().isEmpty()) return readSetOperation(sets);
+        QueryShape shape = sets.operators().isEmpty() ? readSelect() : readSetOperation(sets);
+        List<? extends SortField<?>> order = sets.operators().isEmpty() ? q.$orderBy() : sets.orderBy();
+        shape.positionalNullOrdering = order.stream().anyMatch(s -> s.$field() instanceof Param<?> p && p.isInline()
+                && s.$nullOrdering() != null);
+        return shape;
+    }
+
+    private QueryShape readSelect() {
         refuseClauses(q, true);
         checkFrom(q);
         if (q.$where() != null) ExpressionChecker.rowLocal(q.$where(), colocated);
