@@ -252,8 +252,9 @@ public final class FanOutQuery<R extends Record> {
             shards = targets();
             dialect = commonDialect(shards, read);
             ordering = new SqlOrdering(dialect, stringOrder != null ? stringOrder : Collations.stringOrder(dialect, shards));
-            shape = read.streamed() && !sortsInJava() ? read.sortedByDatabase() : read;
-            DialectRules.check(shape, dialect);
+            DialectRules.check(read, dialect);
+            QueryShape sorted = DialectRules.asSorted(read, dialect);
+            shape = sorted.streamed() && !sortsInJava() ? sorted.sortedByDatabase() : sorted;
             if (shape.streamed() && !shape.orderBy().isEmpty()) checkConnectionsForSortedMerge();
             outputs = shape.outputs().toArray(Field<?>[]::new);
             records = DSL.using(dialect);

@@ -113,7 +113,7 @@ final class Allowlist {
         for (Class<?> c = p.getClass(); c != null; c = c.getSuperclass()) {
             for (Class<?> i : c.getInterfaces()) {
                 if (i.getEnclosingClass() == QOM.class && java.lang.reflect.Modifier.isPublic(i.getModifiers())
-                        && !i.getSimpleName().equals("Aliasable") && !i.getSimpleName().startsWith("U")) {
+                        && !i.getSimpleName().equals("Aliasable") && !i.getSimpleName().matches("U[A-Z].*")) {
                     return i.getSimpleName();
                 }
             }
@@ -126,7 +126,7 @@ final class Allowlist {
         for (Class<?> c = p.getClass(); c != null; c = c.getSuperclass()) {
             for (Class<?> i : c.getInterfaces()) {
                 if (i.getEnclosingClass() == QOM.class && java.lang.reflect.Modifier.isPublic(i.getModifiers())
-                        && !i.getSimpleName().equals("Aliasable") && !i.getSimpleName().startsWith("U")) {
+                        && !i.getSimpleName().equals("Aliasable") && !i.getSimpleName().matches("U[A-Z].*")) {
                     return i.getSimpleName();
                 }
             }

@@ -26,11 +26,7 @@ public final class DialectRules {
     /** Before any shard runs. */
     public static void check(QueryShape shape, SQLDialect dialect) {
         groupingSets(shape, dialect);
-        if ((dialect.family() == SQLDialect.MYSQL || dialect.family() == SQLDialect.MARIADB) && shape.positionalNullOrdering) {
-            // jOOQ writes NULLS FIRST/LAST there as nvl2(<key>, 1, 0): for a position that is a constant, and ignored
-            throw Refusals.refused("NULLS FIRST/LAST on an ORDER BY position on " + dialect.family(), "the database"
-                    + " would ignore it; order by the column or its alias instead");
-        }
+        if (dialect.family() == SQLDialect.MYSQL || dialect.family() == SQLDialect.MARIADB) mysqlDivisions(shape);
         if (dialect.family() == SQLDialect.H2 && shape.kind() == QueryShape.Kind.DATABASE_MERGE && shape.grouped
                 && !shape.countsOnly()) {
             h2GroupBy(shape);
@@ -63,6 +59,38 @@ public final class DialectRules {
                         + " cast the result to a type of its own (NUMERIC(p, s), VARCHAR), or fan out to PostgreSQL or MariaDB");
             }
         }
+    }
+
+    /**
+     * The shape as this database sorts it: MySQL and MariaDB ignore NULLS FIRST/LAST on a position (see
+     * {@link QueryShape#withDefaultNullsForPositions()}).
+     */
+    public static QueryShape asSorted(QueryShape shape, SQLDialect dialect) {
+        boolean mysql = dialect.family() == SQLDialect.MYSQL || dialect.family() == SQLDialect.MARIADB;
+        return mysql && shape.positionalNullOrdering ? shape.withDefaultNullsForPositions() : shape;
+    }
+
+    /**
+     * MySQL and MariaDB divide decimals with more digits than the quotient's type shows and keep them through SUM and
+     * AVG, rounding once at the end: a sum of per-shard sums, each rounded, can differ in the last digit.
+     */
+    private static void mysqlDivisions(QueryShape shape) {
+        for (Field<?> a : shape.aggregates) {
+            Aggregates.Call c = Aggregates.call(a);
+            if ((c.kind() == Aggregates.Kind.SUM || c.kind() == Aggregates.Kind.AVG) && c.argument() != null
+                    && contains(PartTree.of(c.argument()), QOM.Div.class)) {
+                throw Refusals.refused(c.kind() + " of a division on MYSQL/MARIADB (" + a + ")", "the database keeps"
+                        + " digits of each quotient that a per-shard sum rounds away; select SUM of the dividend and divisor"
+                        + " and divide once, or cast the quotient to a DECIMAL(p, s) inside the " + c.kind());
+            }
+        }
+    }
+
+    private static boolean contains(PartTree node, Class<?> type) {
+        if (type.isInstance(node.part)) return true;
+        if (node.part instanceof QOM.Cast<?> || node.part instanceof Select<?>) return false; // a cast rounds it
+        for (PartTree c : node.children) if (contains(c, type)) return true;
+        return false;
     }
 
     /** H2 has no ROLLUP, CUBE or GROUPING SETS; MySQL and MariaDB only a WITH ROLLUP of their own. */

@@ -42,7 +42,7 @@ final class NestedSelects {
         for (Class<?> c = p.getClass(); c != null; c = c.getSuperclass()) {
             for (Class<?> i : c.getInterfaces()) {
                 if (i.getEnclosingClass() == QOM.class && java.lang.reflect.Modifier.isPublic(i.getModifiers())
-                        && !i.getSimpleName().equals("Aliasable") && !i.getSimpleName().startsWith("U")
+                        && !i.getSimpleName().equals("Aliasable") && !i.getSimpleName().matches("U[A-Z].*")
                         && !i.getSimpleName().startsWith("Unmodifiable")) {
                     return true;
                 }

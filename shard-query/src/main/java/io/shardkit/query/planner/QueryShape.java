@@ -20,10 +20,11 @@ public final class QueryShape {
     public enum Kind { PLAIN, UNION_ALL, DATABASE_MERGE }
 
     /**
-     * One ORDER BY key of a streamed merge: the row's column, direction, NULLS FIRST/LAST (null: the default), and
-     * whether the key names a collation of its own (COLLATE).
+     * One ORDER BY key of a streamed merge: the row's column, direction, NULLS FIRST/LAST (null: the default), whether
+     * the key names a collation of its own (COLLATE), and whether the query gave it as a position.
      */
-    public record SortKey(int column, Field<?> field, boolean descending, Boolean nullsFirst, boolean collated) {
+    public record SortKey(int column, Field<?> field, boolean descending, Boolean nullsFirst, boolean collated,
+                          boolean positional) {
     }
 
     private final Kind kind;
@@ -74,8 +75,10 @@ public final class QueryShape {
      */
     public QueryShape sortedByDatabase() {
         if (kind == Kind.DATABASE_MERGE) return this;
-        return new QueryShape(Kind.DATABASE_MERGE, original, outputs, hidden, List.of(), limit, offset, List.of(),
+        QueryShape copy = new QueryShape(Kind.DATABASE_MERGE, original, outputs, hidden, List.of(), limit, offset, List.of(),
                 List.of(), false, false, orderBy, kind);
+        copy.positionalNullOrdering = positionalNullOrdering;
+        return copy;
     }
 
     /**
@@ -105,6 +108,22 @@ public final class QueryShape {
     QueryShape withGroupingSets(List<String> constructs) {
         this.groupingSets = List.copyOf(constructs);
         return this;
+    }
+
+    /**
+     * The same shape with NULLS FIRST/LAST dropped from keys given as positions: jOOQ writes it for MySQL and MariaDB
+     * as {@code nvl2(2, 1, 0)}, a constant, so those databases sort such a key with their default NULL order.
+     */
+    public QueryShape withDefaultNullsForPositions() {
+        QueryShape copy = new QueryShape(kind, original, outputs, hidden, defaultNulls(orderBy), limit, offset, keys,
+                aggregates, grouped, union, defaultNulls(unionOrder), streamedAs);
+        copy.groupingSets = groupingSets;
+        return copy;
+    }
+
+    private static List<SortKey> defaultNulls(List<SortKey> keys) {
+        return keys.stream().map(k -> k.positional() ? new SortKey(k.column(), k.field(), k.descending(), null,
+                k.collated(), true) : k).toList();
     }
 
     /** Rows merged by a database without grouping: a UNION, or rows a streamed merge could not sort. */

@@ -318,7 +318,9 @@ public final class SelectReader {
         Boolean nullsFirst = s.$nullOrdering() == QOM.NullOrdering.NULLS_FIRST ? Boolean.TRUE
                 : s.$nullOrdering() == QOM.NullOrdering.NULLS_LAST ? Boolean.FALSE : null;
         Field<?> key = unalias(field);
-        return new QueryShape.SortKey(column, key, s.$sortOrder() == SortOrder.DESC, nullsFirst, key instanceof QOM.Collated);
+        boolean positional = s.$field() instanceof Param<?> p && p.isInline();
+        return new QueryShape.SortKey(column, key, s.$sortOrder() == SortOrder.DESC, nullsFirst, key instanceof QOM.Collated,
+                positional);
     }
 
     private static int indexOfSame(List<Field<?>> fields, Field<?> f) {

@@ -487,7 +487,10 @@ final class QueryGenerator {
                 if (key != null && key.type == Type.STR && !key.grouping) {
                     q.add(Construct.CONCAT, Construct.GROUP_KEY_EXPRESSION);
                     q.refusable(Refusable.function("CONCAT"));
-                    yield new Expr(DSL.concat(key.f(String.class), inline(":"), DSL.cast(DSL.count(), SQLDataType.VARCHAR(20))), Type.STR, true);
+                    // The key last: under a case-insensitive, PAD SPACE collation (MariaDB) a group's key is whichever
+                    // of its equal strings the database met first ('paid' or 'paid '); with the key last the two
+                    // answers stay equal under that collation, with it first ('paid :5', 'paid:5') they would not.
+                    yield new Expr(DSL.concat(DSL.cast(DSL.count(), SQLDataType.VARCHAR(20)), inline(":"), key.f(String.class)), Type.STR, true);
                 }
                 if (key != null && (key.type == Type.DEC || key.type == Type.INT) && !key.grouping) {
                     q.add(Construct.ARITHMETIC, Construct.GROUP_KEY_EXPRESSION);
