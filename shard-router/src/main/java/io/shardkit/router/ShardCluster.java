@@ -41,11 +41,19 @@ public final class ShardCluster implements AutoCloseable {
     private final Configuration jooq;
     private final AtomicReference<Topology> topology = new AtomicReference<>();
     private final ShardedRepositories repositories = new ShardedRepositories(this);
+    private final PoolRetirement retirement;
+    private ReplicaProber prober;
     private volatile boolean closed;
 
-    private ShardCluster(ClusterPlan plan, Configuration jooq) {
+    /** How long a pool replaced by {@link #reconfigure} may take to drain before it is closed anyway. */
+    public static final Duration DEFAULT_RETIRED_POOL_GRACE_PERIOD = Duration.ofSeconds(30);
+
+    private ShardCluster(ClusterPlan plan, Configuration jooq, Duration retiredPoolGracePeriod) {
         this.jooq = jooq;
-        topology.set(Topology.open(plan, jooq, null));
+        Topology t = Topology.open(plan, jooq, null);
+        topology.set(t);
+        retirement = new PoolRetirement(retiredPoolGracePeriod);
+        prober = ReplicaProber.start(t.replicaPools(), t.reads);
         logWarnings(plan);
         LOG.info("Shardkit cluster started: {} logical shards on {} databases, {}", plan.placements().size(),
                 plan.databases().size(), plan.router());
@@ -73,7 +81,7 @@ public final class ShardCluster implements AutoCloseable {
     /** Starts a cluster whose shard contexts derive from {@code jooq} (settings, listeners, converters kept). */
     public static ShardCluster create(ClusterConfig config, Configuration jooq) {
         Objects.requireNonNull(jooq, "jooq");
-        return new ShardCluster(ClusterPlan.compile(config), jooq);
+        return new ShardCluster(ClusterPlan.compile(config), jooq, DEFAULT_RETIRED_POOL_GRACE_PERIOD);
     }
 
     public static Builder builder() {
@@ -224,7 +232,11 @@ public final class ShardCluster implements AutoCloseable {
 
     /**
      * Validates {@code config} and swaps the router, shard map and pools in one step. Pools of databases whose
-     * configuration is unchanged are kept; new ones are opened before the swap; dropped ones closed after it.
+     * configuration is unchanged are kept; when only settings HikariCP changes on a running pool differ
+     * ({@code maximumPoolSize}, {@code minimumIdle}, the timeouts, {@code maxLifetime}) the pool is kept and changed;
+     * otherwise a new one is opened before the swap, and the replaced one is retired: it gets no new borrowers and
+     * closes once its borrowed connections are back (or after the grace period), so transactions and cursors under
+     * way on it finish. Repositories are rebound before the swap: a failing repository factory fails this call.
      * On any error nothing changes.
      */
     public synchronized void reconfigure(ClusterConfig config) {
@@ -232,8 +244,19 @@ public final class ShardCluster implements AutoCloseable {
         ClusterPlan plan = ClusterPlan.compile(config);
         Topology old = current();
         Topology next = Topology.open(plan, jooq, old);
+        Runnable install;
+        try {
+            install = repositories.prepare(next);
+        } catch (Throwable e) {
+            next.closeUnusedBy(old); // the pools opened for next only
+            throw e;
+        }
         topology.set(next);
-        old.closeUnusedBy(next);
+        install.run();
+        next.applyLiveChanges();
+        prober.stop();
+        prober = ReplicaProber.start(next.replicaPools(), next.reads);
+        old.retireUnusedBy(next, retirement);
         logWarnings(plan);
         LOG.info("Shardkit cluster reconfigured: {} logical shards on {} databases, {}", plan.placements().size(),
                 plan.databases().size(), plan.router());
@@ -250,12 +273,14 @@ public final class ShardCluster implements AutoCloseable {
         }
     }
 
-    /** Closes every pool. */
+    /** Stops the replica probes and closes every pool, those still draining after a reconfigure included. */
     @Override
     public synchronized void close() {
         if (closed) return;
         closed = true;
+        prober.stop();
         topology.get().closeUnusedBy(null);
+        retirement.close();
     }
 
     @Override
@@ -272,6 +297,7 @@ public final class ShardCluster implements AutoCloseable {
         private StrategyConfig strategy;
         private String keyType;
         private Configuration jooq = defaultJooqConfiguration();
+        private Duration retiredPoolGracePeriod = DEFAULT_RETIRED_POOL_GRACE_PERIOD;
 
         private Builder() {
         }
@@ -339,12 +365,25 @@ public final class ShardCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a pool replaced by {@link ShardCluster#reconfigure} may take to drain (default 30 s); after it the
+         * pool is closed anyway, aborting what still runs on it, with a warning naming the database.
+         */
+        public Builder retiredPoolGracePeriod(Duration gracePeriod) {
+            Objects.requireNonNull(gracePeriod, "gracePeriod");
+            if (gracePeriod.isNegative()) {
+                throw new IllegalArgumentException("retiredPoolGracePeriod must not be negative: " + gracePeriod);
+            }
+            this.retiredPoolGracePeriod = gracePeriod;
+            return this;
+        }
+
         public ClusterConfig toConfig() {
             return new ClusterConfig(databases, shards, strategy, keyType, pins);
         }
 
         public ShardCluster build() {
-            return create(toConfig(), jooq);
+            return new ShardCluster(ClusterPlan.compile(toConfig()), jooq, retiredPoolGracePeriod);
         }
     }
 }

@@ -16,6 +16,7 @@ import org.jooq.DSLContext;
 final class ShardedRepositories {
     private final ShardCluster cluster;
     private final Map<Class<?>, Function<? super DSLContext, ?>> factories = new ConcurrentHashMap<>();
+    private final java.util.List<ClusterTarget> targets = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     ShardedRepositories(ShardCluster cluster) {
         this.cluster = cluster;
@@ -28,7 +29,21 @@ final class ShardedRepositories {
         factories.put(type, factory);
         ClusterTarget target = new ClusterTarget(type, factory);
         target.bound(cluster.topology()); // make the instances now: a failing factory fails here
+        targets.add(target);
         return RepositoryProxy.create(type, target);
+    }
+
+    /**
+     * Makes every registered repository's instances for {@code next} without installing them, so a failing factory
+     * fails a reconfigure before its swap. Run the result once {@code next} is live.
+     */
+    Runnable prepare(Topology next) {
+        java.util.List<Runnable> installs = new java.util.ArrayList<>();
+        for (ClusterTarget target : targets) {
+            ClusterTarget.Binding b = target.bind(next);
+            installs.add(() -> target.binding = b);
+        }
+        return () -> installs.forEach(Runnable::run);
     }
 
     <R> R forTransaction(Class<R> type, ShardTransaction tx) {
@@ -95,15 +110,19 @@ final class ShardedRepositories {
         Binding bound(Topology t) {
             Binding b = binding;
             if (b != null && b.topology() == t) return b;
+            b = bind(t);
+            binding = b;
+            return b;
+        }
+
+        Binding bind(Topology t) {
             Map<ShardId, Object> primary = new HashMap<>();
             Map<ShardId, Object[]> replicas = new HashMap<>();
             t.nodes.forEach((id, node) -> {
                 primary.put(id, make(type, factory, node.shard.dsl()));
                 replicas.put(id, node.replicas.stream().map(r -> make(type, factory, r.dsl())).toArray());
             });
-            b = new Binding(t, Map.copyOf(primary), Map.copyOf(replicas));
-            binding = b;
-            return b;
+            return new Binding(t, Map.copyOf(primary), Map.copyOf(replicas));
         }
 
         @Override

@@ -35,7 +35,7 @@ import org.jooq.impl.DefaultExecuteListenerProvider;
 final class Topology {
 
     /** A pool and the configuration it was opened with, so an unchanged one can be kept across a swap. */
-    private record Pool(String name, Object config, HikariDataSource dataSource) {
+    private record Pool(String name, Object config, Object connection, HikariDataSource dataSource) {
     }
 
     final ShardRouter router;
@@ -45,9 +45,12 @@ final class Topology {
     private final Map<String, Pool> primaries;
     private final Map<String, Pool> replicas;        // keyed "db0/replica-0"
     private final Map<String, ReplicaPool> replicaPools;
+    /** Settings HikariCP changes on a running pool, to apply to kept pools once this topology goes live. */
+    private final List<Runnable> liveChanges;
 
     private Topology(ShardRouter router, ReadPolicy reads, Map<ShardId, ShardNode> nodes, List<Shard> ordered,
-                     Map<String, Pool> primaries, Map<String, Pool> replicas, Map<String, ReplicaPool> replicaPools) {
+                     Map<String, Pool> primaries, Map<String, Pool> replicas, Map<String, ReplicaPool> replicaPools,
+                     List<Runnable> liveChanges) {
         this.router = router;
         this.reads = reads;
         this.nodes = nodes;
@@ -55,6 +58,7 @@ final class Topology {
         this.primaries = primaries;
         this.replicas = replicas;
         this.replicaPools = replicaPools;
+        this.liveChanges = liveChanges;
     }
 
     /** Opens what {@code plan} needs, reusing the pools of {@code previous} whose configuration is unchanged. */
@@ -78,16 +82,19 @@ final class Topology {
                                  Map<String, Pool> replicas) {
         Map<String, Pool> oldPrimaries = previous == null ? Map.of() : previous.primaries;
         Map<String, Pool> oldReplicas = previous == null ? Map.of() : previous.replicas;
+        List<Runnable> liveChanges = new ArrayList<>();
         for (ClusterPlan.Database db : plan.databases().values()) {
             DatabaseConfig c = db.config();
             // The primary's config without its replica list: adding a replica must not reopen the primary.
             DatabaseConfig primaryConfig = new DatabaseConfig(c.url(), c.username(), c.password(), c.dialect(), c.pool());
             primaries.put(db.name(), reuseOrOpen(oldPrimaries.get(db.name()), db.name(), primaryConfig,
+                    new DatabaseConfig(c.url(), c.username(), c.password(), c.dialect(), null), c.pool(), false, liveChanges,
                     () -> openPool("shardkit-" + db.name(), db.name(), c.url(), c.username(), c.password(), c.pool(), false)));
             for (int i = 0; i < c.replicas().size(); i++) {
                 ReplicaConfig r = c.replicas().get(i);
                 String name = db.name() + "/replica-" + i;
                 replicas.put(name, reuseOrOpen(oldReplicas.get(name), name, r,
+                        new ReplicaConfig(r.url(), r.username(), r.password(), null), r.pool(), true, liveChanges,
                         () -> openPool("shardkit-" + name.replace('/', '-'), name, r.url(), r.username(),
                                 r.password(), r.pool(), true)));
             }
@@ -117,7 +124,7 @@ final class Topology {
         }
         return new Topology(plan.router(), plan.reads(), Map.copyOf(nodes), List.copyOf(ordered),
                 java.util.Collections.unmodifiableMap(primaries), java.util.Collections.unmodifiableMap(replicas),
-                java.util.Collections.unmodifiableMap(replicaPools));
+                java.util.Collections.unmodifiableMap(replicaPools), List.copyOf(liveChanges));
     }
 
     /** One context per logical shard, derived from the cluster's base configuration. */
@@ -146,13 +153,44 @@ final class Topology {
         return all;
     }
 
-    private static Pool reuseOrOpen(Pool old, String name, Object config, java.util.function.Supplier<HikariDataSource> open) {
-        return old != null && old.config().equals(config) ? old : new Pool(name, config, open.get());
+    /**
+     * The old pool when its configuration is unchanged; the old pool too when only settings HikariCP changes live
+     * differ (noted in {@code liveChanges}, applied when the topology goes live); else a new pool.
+     *
+     * @param connection the configuration without its pool settings: what a running pool cannot change
+     */
+    private static Pool reuseOrOpen(Pool old, String name, Object config, Object connection, PoolConfig pool,
+                                    boolean replica, List<Runnable> liveChanges,
+                                    java.util.function.Supplier<HikariDataSource> open) {
+        if (old != null && old.config().equals(config)) return old;
+        if (old != null && old.connection().equals(connection)) {
+            HikariDataSource ds = old.dataSource();
+            liveChanges.add(() -> applyLive(ds, pool, replica));
+            return new Pool(name, config, connection, ds);
+        }
+        return new Pool(name, config, connection, open.get());
+    }
+
+    /** Sets what HikariCP reads live from its config MXBean; an unset value goes back to its default. */
+    private static void applyLive(HikariDataSource ds, PoolConfig pool, boolean replica) {
+        HikariConfig wanted = hikariConfig("unused", "jdbc:unused", null, null, pool, replica);
+        var mx = ds.getHikariConfigMXBean();
+        int max = wanted.getMaximumPoolSize();
+        mx.setMaximumPoolSize(max);
+        mx.setMinimumIdle(wanted.getMinimumIdle() < 0 ? max : wanted.getMinimumIdle());
+        mx.setConnectionTimeout(wanted.getConnectionTimeout());
+        mx.setIdleTimeout(wanted.getIdleTimeout());
+        mx.setMaxLifetime(wanted.getMaxLifetime());
+    }
+
+    /** Applies the live pool settings this topology changed on pools it kept; call once it is live. */
+    void applyLiveChanges() {
+        liveChanges.forEach(Runnable::run);
     }
 
     private static void closeNew(Map<String, Pool> opened, Map<String, Pool> kept, Throwable failure) {
         opened.forEach((name, pool) -> {
-            if (kept.get(name) == pool) return;
+            if (sameDataSource(kept.get(name), pool)) return;
             try {
                 pool.dataSource().close();
             } catch (RuntimeException e) {  // one pool that fails to close must not keep the others open
@@ -193,6 +231,20 @@ final class Topology {
 
     private static HikariDataSource openPool(String poolName, String name, String url, String username, String password,
                                              PoolConfig p, boolean replica) {
+        HikariConfig hc = hikariConfig(poolName, url, username, password, p, replica);
+        try {
+            return new HikariDataSource(hc);
+        } catch (RuntimeException e) {
+            Throwable root = e;
+            while (root.getCause() != null) root = root.getCause();
+            throw new ShardException(ShardException.Code.DATABASE, "[database " + name + "] cannot connect to "
+                    + JdbcUrls.redact(url) + " as " + username + ": " + root.getMessage()
+                    + " — check the url, username and password, and that the server is running", e);
+        }
+    }
+
+    private static HikariConfig hikariConfig(String poolName, String url, String username, String password,
+                                             PoolConfig p, boolean replica) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName(poolName);
         hc.setJdbcUrl(url);
@@ -211,15 +263,7 @@ final class Topology {
             if (p.idleTimeoutMs() != null) hc.setIdleTimeout(p.idleTimeoutMs());
             if (p.maxLifetimeMs() != null) hc.setMaxLifetime(p.maxLifetimeMs());
         }
-        try {
-            return new HikariDataSource(hc);
-        } catch (RuntimeException e) {
-            Throwable root = e;
-            while (root.getCause() != null) root = root.getCause();
-            throw new ShardException(ShardException.Code.DATABASE, "[database " + name + "] cannot connect to "
-                    + JdbcUrls.redact(url) + " as " + username + ": " + root.getMessage()
-                    + " — check the url, username and password, and that the server is running", e);
-        }
+        return hc;
     }
 
     /** Pool statistics of every primary, in declaration order. */
@@ -248,13 +292,33 @@ final class Topology {
         return primaries.size();
     }
 
+    /** The replicas, for the prober of this topology. */
+    java.util.Collection<ReplicaPool> replicaPools() {
+        return replicaPools.values();
+    }
+
+    /** Whether two pool entries share one HikariCP pool (a live settings change keeps the pool, not the entry). */
+    private static boolean sameDataSource(Pool a, Pool b) {
+        return a != null && b != null && a.dataSource() == b.dataSource();
+    }
+
+    /** Hands the pools of this topology that {@code next} does not use to {@code retirement}, to close once drained. */
+    void retireUnusedBy(Topology next, PoolRetirement retirement) {
+        primaries.forEach((name, pool) -> {
+            if (!sameDataSource(next.primaries.get(name), pool)) retirement.retire(name, pool.dataSource());
+        });
+        replicas.forEach((name, pool) -> {
+            if (!sameDataSource(next.replicas.get(name), pool)) retirement.retire(name, pool.dataSource());
+        });
+    }
+
     /** Closes the pools of this topology that {@code next} does not use (all of them when it is null). */
     void closeUnusedBy(Topology next) {
         primaries.forEach((name, pool) -> {
-            if (next == null || next.primaries.get(name) != pool) pool.dataSource().close();
+            if (next == null || !sameDataSource(next.primaries.get(name), pool)) pool.dataSource().close();
         });
         replicas.forEach((name, pool) -> {
-            if (next == null || next.replicas.get(name) != pool) pool.dataSource().close();
+            if (next == null || !sameDataSource(next.replicas.get(name), pool)) pool.dataSource().close();
         });
     }
 }

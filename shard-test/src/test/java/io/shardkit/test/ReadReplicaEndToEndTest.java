@@ -108,6 +108,25 @@ class ReadReplicaEndToEndTest {
         cluster.dsl(key).deleteFrom(KV).execute();
         cluster.dsl(key).insertInto(KV, K, V).values(key, "old").execute();
         pg.awaitReplayCaughtUp(Duration.ofSeconds(10));
+        awaitReplicaUsed(cluster);
+    }
+
+    /** Replicas are probed in the background: a new cluster reads its primary until the first probe is in. */
+    static void awaitReplicaUsed(ShardCluster c) {
+        await("a replica probed usable", () -> c.readDsl(1L) != c.dsl(1L));
+    }
+
+    /** Polls {@code condition}; the bound only turns a hang into a failure. */
+    static void await(String what, java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) throw new AssertionError("gave up waiting: " + what);
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
     }
 
     @AfterEach
@@ -147,6 +166,7 @@ class ReadReplicaEndToEndTest {
         // Once replay resumes and passes the token, the replica is used again — and has the new value.
         pg.resumeReplay();
         pg.awaitReplayCaughtUp(Duration.ofSeconds(10));
+        await("the probe sees the replica past the token", () -> nextRequest.readDsl(key) != cluster.dsl(key));
         DSLContext read = nextRequest.readDsl(key);
         assertTrue(onReplica(read), "caught up: the token's read uses the replica again");
         assertEquals("new", read.select(V).from(KV).fetchOne(V));
@@ -176,6 +196,7 @@ class ReadReplicaEndToEndTest {
     @Test
     void aReplicaFurtherBehindThanTheBoundIsSkipped() throws Exception {
         try (ShardCluster strict = ShardCluster.create(config(200, 200))) {
+            awaitReplicaUsed(strict);
             assertTrue(onReplica(strict.readDsl(key)));
             pg.pauseReplay();
             strict.dsl(key).update(KV).set(V, "pending").where(K.eq(key)).execute();
@@ -194,6 +215,7 @@ class ReadReplicaEndToEndTest {
         assertTrue(onReplica(cluster.readDsl(key)));
         pg.stopReplica();
         try {
+            await("the probe sees the replica down", () -> cluster.readDsl(key) == cluster.dsl(key));
             DSLContext read = cluster.readDsl(key);
             assertTrue(!onReplica(read), "the stopped replica was skipped");
             assertEquals("old", read.select(V).from(KV).fetchOne(V));
@@ -201,13 +223,14 @@ class ReadReplicaEndToEndTest {
             pg.startReplica();
         }
         pg.awaitReplayCaughtUp(Duration.ofSeconds(10));
-        Thread.sleep(250); // past retryFailedReplicaAfterMs
+        awaitReplicaUsed(cluster); // past retryFailedReplicaAfterMs, and probed again
         assertTrue(onReplica(cluster.readDsl(key)), "retried and used again");
     }
 
     @Test
     void withAStickyWindowASessionReadsThePrimaryForAWhileAfterItsWrite() throws Exception {
         try (ShardCluster sticky = ShardCluster.create(config(60_000, 200, 700))) {
+            awaitReplicaUsed(sticky);
             ShardSession session = sticky.session();
             session.dsl(key).update(KV).set(V, "sticky").where(K.eq(key)).execute();
             pg.awaitReplayCaughtUp(Duration.ofSeconds(10));
