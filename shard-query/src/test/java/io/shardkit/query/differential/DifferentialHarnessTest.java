@@ -212,9 +212,16 @@ class DifferentialHarnessTest {
         Select<?> unrunnable = select(field(name("no_such_column"), SQLDataType.INTEGER)).from(ORDERS);
         GeneratedQuery percent = refusable(Refusable.LIMIT_PERCENT, w -> unrunnable, ResultShape.total());
         assertEquals(Verdict.REFUSED, harness(refusing("LIMIT PERCENT")).check(percent, cluster).verdict());
+        // passed on to the shards, it is rejected by their database as by the single one: both answer alike
         Outcome passedOn = harness(FanOutRunner.CONCATENATING_STAND_IN).check(percent, cluster);
-        assertEquals(Verdict.ERROR, passedOn.verdict());
-        assertTrue(passedOn.detail().contains("so a fan-out must refuse it as one of [LIMIT PERCENT]; instead it threw"), passedOn.detail());
+        assertEquals(Verdict.REFUSED, passedOn.verdict());
+        assertEquals("rejected by the database", passedOn.construct());
+        // anything else thrown is an error
+        Outcome threw = harness((c, q, colocated) -> {
+            throw new IllegalStateException("not a database's answer");
+        }).check(percent, cluster);
+        assertEquals(Verdict.ERROR, threw.verdict());
+        assertTrue(threw.detail().contains("so a fan-out must refuse it as one of [LIMIT PERCENT]; instead it threw"), threw.detail());
         Outcome answered = harness((c, q, colocated) -> List.of()).check(percent, cluster);
         assertEquals(Verdict.ERROR, answered.verdict());
         assertTrue(answered.detail().endsWith("so a fan-out must refuse it as one of [LIMIT PERCENT]; instead it answered"), answered.detail());
