@@ -109,11 +109,12 @@ final class Allowlist {
                 && !(p instanceof org.jooq.Select<?>);
     }
 
-    private static String publicModelType(QueryPart p) {
+    /** The first public QOM interface {@code p} implements (Add, Upper, Count, …), or null for a rendering piece. */
+    static String publicModelType(QueryPart p) {
         for (Class<?> c = p.getClass(); c != null; c = c.getSuperclass()) {
             for (Class<?> i : c.getInterfaces()) {
                 if (i.getEnclosingClass() == QOM.class && java.lang.reflect.Modifier.isPublic(i.getModifiers())
-                        && !i.getSimpleName().equals("Aliasable") && !i.getSimpleName().matches("U[A-Z].*")) {
+                        && !i.getSimpleName().equals("Aliasable") && !i.getSimpleName().matches("U[A-Z].*|Unmodifiable.*")) {
                     return i.getSimpleName();
                 }
             }
@@ -123,15 +124,8 @@ final class Allowlist {
 
     /** The simplest QOM interface {@code p} implements, or its class name. */
     private static String modelType(QueryPart p) {
-        for (Class<?> c = p.getClass(); c != null; c = c.getSuperclass()) {
-            for (Class<?> i : c.getInterfaces()) {
-                if (i.getEnclosingClass() == QOM.class && java.lang.reflect.Modifier.isPublic(i.getModifiers())
-                        && !i.getSimpleName().equals("Aliasable") && !i.getSimpleName().matches("U[A-Z].*")) {
-                    return i.getSimpleName();
-                }
-            }
-        }
-        return p.getClass().getSimpleName();
+        String type = publicModelType(p);
+        return type != null ? type : p.getClass().getSimpleName();
     }
 
     private static String upperSnake(String camel) {

@@ -38,16 +38,7 @@ final class NestedSelects {
 
     /** A function, aggregate or plain SQL of the model: clause machinery (lists, tables, limits) is not. */
     private static boolean isModelFunction(QueryPart p) {
-        if (p instanceof QOM.Function<?> || Allowlist.isPlainSql(p) || p instanceof QOM.AggregateFunction<?, ?>) return true;
-        for (Class<?> c = p.getClass(); c != null; c = c.getSuperclass()) {
-            for (Class<?> i : c.getInterfaces()) {
-                if (i.getEnclosingClass() == QOM.class && java.lang.reflect.Modifier.isPublic(i.getModifiers())
-                        && !i.getSimpleName().equals("Aliasable") && !i.getSimpleName().matches("U[A-Z].*")
-                        && !i.getSimpleName().startsWith("Unmodifiable")) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return p instanceof QOM.Function<?> || Allowlist.isPlainSql(p) || p instanceof QOM.AggregateFunction<?, ?>
+                || Allowlist.publicModelType(p) != null;
     }
 }
