@@ -8,8 +8,19 @@ public final class FanOutException extends ShardException {
     private final List<ShardOutcome> outcomes;
 
     public FanOutException(String message, List<ShardOutcome> outcomes, Throwable cause) {
-        super(Code.DATABASE, message, cause);
+        this(codeOf(cause), message, outcomes, cause);
+    }
+
+    public FanOutException(Code code, String message, List<ShardOutcome> outcomes, Throwable cause) {
+        super(code, message, cause);
         this.outcomes = List.copyOf(outcomes);
+    }
+
+    /** A shard's own code (TIMEOUT, …) when a shard's failure is the cause; an interrupt is INTERRUPTED; else DATABASE. */
+    private static Code codeOf(Throwable cause) {
+        if (cause instanceof ShardException s) return s.code();
+        if (cause instanceof InterruptedException) return Code.INTERRUPTED;
+        return Code.DATABASE;
     }
 
     public List<ShardOutcome> outcomes() {

@@ -484,7 +484,8 @@ final class ShardTask implements Runnable {
     private ShardOutcome failure(Status status, String message, Throwable cause) {
         Duration time = deadline.elapsed();
         return new ShardOutcome(id(), status, time, rowsRead,
-                Optional.of(new ShardException(ShardException.Code.DATABASE, message, cause)));
+                Optional.of(new ShardException(status == Status.TIMED_OUT ? ShardException.Code.TIMEOUT
+                        : ShardException.Code.DATABASE, message, cause)));
     }
 
     /** The database's own words: the first line of the SQLException's message, and its SQLState. */

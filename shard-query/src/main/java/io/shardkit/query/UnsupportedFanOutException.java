@@ -10,7 +10,7 @@ public final class UnsupportedFanOutException extends ShardException {
     private final String construct;
 
     public UnsupportedFanOutException(String construct, String message) {
-        super(Code.KEY, "cannot fan out this query: " + construct + " — " + message);
+        super(Code.UNSUPPORTED, "cannot fan out this query: " + construct + " — " + message);
         this.construct = construct;
     }
 

@@ -222,6 +222,7 @@ class FanOutTest {
             UnsupportedFanOutException e = assertThrows(UnsupportedFanOutException.class,
                     () -> FanOut.on(cluster).select(c.query()).fetch(), c.query().toString());
             assertTrue(e.construct().startsWith(c.construct()), c.construct() + " vs " + e.construct());
+            assertEquals(io.shardkit.router.ShardException.Code.UNSUPPORTED, e.code());
             assertEquals(e.construct().replaceAll("\\s+", " "), e.construct(), "the construct is named on one line");
             assertTrue(e.getMessage().startsWith("cannot fan out this query: " + c.construct()), e.getMessage());
         }

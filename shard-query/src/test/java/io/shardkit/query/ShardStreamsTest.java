@@ -162,6 +162,8 @@ class ShardStreamsTest {
 
             ShardOutcome late = fanOut.outcomes().get(1);
             assertEquals(Status.TIMED_OUT, late.status());
+            assertEquals(io.shardkit.router.ShardException.Code.TIMEOUT,
+                    ((io.shardkit.router.ShardException) late.error().orElseThrow()).code());
             assertEquals("[shard s1] timed out: not finished within 500 ms (0 rows read) — stopped and cancelled on the "
                     + "server; raise the timeout or make the query cheaper on this shard", late.error().orElseThrow().getMessage());
             assertEquals("57014", sqlState(late.error().orElseThrow()), "query_canceled, from the server");

@@ -27,7 +27,13 @@ public class ShardException extends RuntimeException {
          * A fleet migration left shards failed, skipped or invalid; the exception carries the report (see
          * {@code io.shardkit.migrate.FleetReport#orThrow()}).
          */
-        MIGRATION
+        MIGRATION,
+        /** A query a fan-out cannot answer exactly, refused before any shard ran it (or before a merge stored a value). */
+        UNSUPPORTED,
+        /** A shard did not finish within its deadline; its statement was cancelled on the server. */
+        TIMEOUT,
+        /** The calling thread was interrupted while it waited; the work was stopped and its connections returned. */
+        INTERRUPTED
     }
 
     private final Code code;
