@@ -315,14 +315,21 @@ public final class FanOutQuery<R extends Record> {
 
         /**
          * Whether a streamed merge can order the rows in Java exactly as the database does: not strings under a
-         * collation Shardkit does not know, nor CHAR(n), whose padding the database ignores when it compares.
+         * collation Shardkit does not know, nor CHAR(n), whose padding the database ignores when it compares, nor
+         * values of a type Java does not order as databases do.
          */
         private boolean sortsInJava() {
             for (QueryShape.SortKey k : read.orderBy()) {
                 if (k.collated()) return false; // a COLLATE of its own: the database knows it
-                if (k.field().getType() != String.class) continue;
-                String type = k.field().getDataType().getSQLDataType().getTypeName();
-                if (!ordering.knowsStrings() || type.equalsIgnoreCase("char") || type.equalsIgnoreCase("nchar")) return false;
+                Class<?> type = k.field().getType();
+                if (type == Object.class) { // an untyped field: its values may be strings
+                    if (!ordering.knowsStrings()) return false;
+                    continue;
+                }
+                if (!SqlOrdering.orders(type)) return false; // intervals, JSON, arrays, …
+                if (type != String.class) continue;
+                String sqlType = k.field().getDataType().getSQLDataType().getTypeName();
+                if (!ordering.knowsStrings() || sqlType.equalsIgnoreCase("char") || sqlType.equalsIgnoreCase("nchar")) return false;
             }
             return true;
         }

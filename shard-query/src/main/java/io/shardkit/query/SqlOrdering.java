@@ -80,6 +80,14 @@ final class SqlOrdering {
         throw new IllegalStateException("cannot order values of type " + a.getClass().getName());
     }
 
+    /** Whether {@link #compare} orders values of this Java type as the databases do. */
+    static boolean orders(Class<?> type) {
+        return Number.class.isAssignableFrom(type) || type == String.class || type == Boolean.class || type == UUID.class
+                || type == byte[].class || type == java.time.LocalDate.class || type == java.time.LocalDateTime.class
+                || type == java.time.LocalTime.class || type == java.time.OffsetDateTime.class || type == java.time.Instant.class
+                || java.util.Date.class.isAssignableFrom(type);
+    }
+
     boolean knowsStrings() {
         return strings != null;
     }
