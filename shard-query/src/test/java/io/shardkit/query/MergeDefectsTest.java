@@ -165,15 +165,26 @@ class MergeDefectsTest {
         sameRows(select(DISCOUNT, count()).from(LINES).groupBy(DISCOUNT).orderBy(DISCOUNT));
         sameRows(select(DISCOUNT).from(LINES).groupBy(DISCOUNT).orderBy(DISCOUNT));
         sameRows(select(sum(PRICE), avg(PRICE), avg(DISCOUNT), coalesce(sum(DISCOUNT), inline(BigDecimal.ZERO)),
-                sum(PRICE).div(sum(DISCOUNT)), cast(avg(PRICE), SQLDataType.DECIMAL(10, 2))).from(LINES));
+                cast(avg(PRICE), SQLDataType.DECIMAL(10, 2))).from(LINES));
+        Select<?> ratio = select(sum(PRICE).div(sum(DISCOUNT))).from(LINES);
+        if (engine == Engine.H2) {
+            // H2 scales a quotient by its operands' declared types, which a merge of partial sums does not always keep
+            assertTrue(assertThrows(UnsupportedFanOutException.class, () -> fanOut(ratio)).construct()
+                    .startsWith("a division of aggregates on H2"));
+        } else {
+            sameRows(ratio);
+        }
         Select<?> promo = select(SHIP_MODE, inline(new BigDecimal("100.00"))
                 .mul(sum(when(PRIORITY.eq("1-URGENT"), PRICE).otherwise(inline(0, PRICE.getDataType())))).div(sum(PRICE)))
                 .from(LINES).groupBy(SHIP_MODE).orderBy(SHIP_MODE);
         if (engine == Engine.H2) {
             // H2 sums each CASE value with the scale of the branch it took (0, or the price's 2): not kept through a merge
             UnsupportedFanOutException e = assertThrows(UnsupportedFanOutException.class, () -> fanOut(promo));
+            assertTrue(e.construct().startsWith("a division of aggregates on H2"), e.construct());
+            Select<?> promoSum = select(SHIP_MODE, sum(when(PRIORITY.eq("1-URGENT"), PRICE).otherwise(inline(0, PRICE.getDataType()))))
+                    .from(LINES).groupBy(SHIP_MODE).orderBy(SHIP_MODE);
             assertEquals("CASE of decimal values on H2 (case when \"l_priority\" = '1-URGENT' then \"l_price\" else 0 end)",
-                    e.construct());
+                    assertThrows(UnsupportedFanOutException.class, () -> fanOut(promoSum)).construct());
         } else {
             sameRows(promo);
         }

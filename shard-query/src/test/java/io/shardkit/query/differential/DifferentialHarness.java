@@ -89,6 +89,12 @@ final class DifferentialHarness {
     }
 
     private Outcome judge(GeneratedQuery q, Expected expected, ShardCluster cluster) {
+        if (expected.failure() != null && referenceBug(expected.failure())) {
+            // H2 2.5.252 fails inside itself on some FILTER combinations ("General error: ArrayIndexOutOfBounds"):
+            // there is no reference answer to judge by, so the query is counted as refused, with this name
+            return new Outcome(Verdict.REFUSED, "the reference database failed internally", firstLine(expected.failure()),
+                    List.of(), List.of());
+        }
         if (expected.failure() != null && !q.isRefusable()) {
             return new Outcome(Verdict.INVALID, "", "the single database rejects this query, which the generator meant to "
                     + "be answerable: " + firstLine(expected.failure()), List.of(), List.of());
@@ -130,6 +136,17 @@ final class DifferentialHarness {
         String detail = (q.isRefusable() ? "answered a query it may refuse (" + q.refusableNames() + "), wrongly: " : "")
                 + c.difference();
         return new Outcome(Verdict.WRONG, "", detail, expected.rows(), actual);
+    }
+
+    /** An internal error of the reference engine (H2's "General error", SQLState HY000), not a rejection of the query. */
+    private static boolean referenceBug(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "HY000".equals(sql.getSQLState())
+                    && String.valueOf(sql.getMessage()).startsWith("General error")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean rejectedByTheDatabase(Throwable e) {
