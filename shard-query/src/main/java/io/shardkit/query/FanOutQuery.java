@@ -328,6 +328,8 @@ public final class FanOutQuery<R extends Record> {
                 }
                 if (!SqlOrdering.orders(type)) return false; // intervals, JSON, arrays, …
                 if (type != String.class) continue;
+                // an expression's SQL type is the database's to resolve (a CASE of CHAR and VARCHAR may be either)
+                if (!k.bareColumn()) return false;
                 String sqlType = k.field().getDataType().getSQLDataType().getTypeName();
                 if (!ordering.knowsStrings() || sqlType.equalsIgnoreCase("char") || sqlType.equalsIgnoreCase("nchar")) return false;
             }

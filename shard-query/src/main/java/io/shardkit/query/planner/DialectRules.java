@@ -26,7 +26,16 @@ public final class DialectRules {
     /** Before any shard runs. */
     public static void check(QueryShape shape, SQLDialect dialect) {
         groupingSets(shape, dialect);
-        if (dialect.family() == SQLDialect.MYSQL || dialect.family() == SQLDialect.MARIADB) mysqlDivisions(shape);
+        if (dialect.family() == SQLDialect.MYSQL || dialect.family() == SQLDialect.MARIADB) {
+            mysqlDivisions(shape);
+            if (shape.kind() == QueryShape.Kind.DATABASE_MERGE && shape.original().$distinct()
+                    && shape.original().$orderBy().stream().anyMatch(o -> o.$nullOrdering() != null)) {
+                // jOOQ adds nvl2(<key>, 1, 0) to the ORDER BY; with DISTINCT the database then drops rows
+                throw Refusals.refused("DISTINCT with NULLS FIRST/LAST on " + dialect.family(), "the database answers it"
+                        + " inconsistently (an ORDER BY expression outside the DISTINCT list); drop NULLS FIRST/LAST");
+            }
+        }
+        if (dialect.family() == SQLDialect.POSTGRES) postgresExtremesOfDivisions(shape);
         if (dialect.family() == SQLDialect.H2 && shape.kind() == QueryShape.Kind.DATABASE_MERGE && shape.grouped
                 && !shape.countsOnly()) {
             h2GroupBy(shape);
@@ -83,6 +92,22 @@ public final class DialectRules {
                 throw Refusals.refused(c.kind() + " of a division on MYSQL/MARIADB (" + a + ")", "the database keeps"
                         + " digits of each quotient that a per-shard sum rounds away; select SUM of the dividend and divisor"
                         + " and divide once, or cast the quotient to a DECIMAL(p, s) inside the " + c.kind());
+            }
+        }
+    }
+
+    /**
+     * PostgreSQL gives each quotient the scale its operands' values call for, so equal minimums can differ in scale
+     * (0.000…0 with 20 or 24 zeros) and which one MIN returns depends on the order rows come in.
+     */
+    private static void postgresExtremesOfDivisions(QueryShape shape) {
+        for (Field<?> a : shape.aggregates) {
+            Aggregates.Call c = Aggregates.call(a);
+            if ((c.kind() == Aggregates.Kind.MIN || c.kind() == Aggregates.Kind.MAX) && c.argument() != null
+                    && contains(PartTree.of(c.argument()), QOM.Div.class)) {
+                throw Refusals.refused(c.kind() + " of a division on POSTGRES (" + a + ")", "equal quotients can differ"
+                        + " in scale, and which one the database returns depends on row order; cast the quotient to"
+                        + " NUMERIC(p, s) inside the " + c.kind());
             }
         }
     }

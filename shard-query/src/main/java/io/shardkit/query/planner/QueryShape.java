@@ -25,6 +25,10 @@ public final class QueryShape {
      */
     public record SortKey(int column, Field<?> field, boolean descending, Boolean nullsFirst, boolean collated,
                           boolean positional) {
+        /** Whether the key is a column itself, not an expression whose SQL type the database resolves. */
+        public boolean bareColumn() {
+            return Allowlist.column(field);
+        }
     }
 
     private final Kind kind;
