@@ -1,11 +1,11 @@
 package io.shardkit.bench;
 
+import io.shardkit.cluster.Shard;
+import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
+import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
 import io.shardkit.migrate.FleetReport;
 import io.shardkit.migrate.ShardMigrator;
-import io.shardkit.router.Shard;
-import io.shardkit.router.ShardCluster;
-import io.shardkit.router.config.ClusterConfig.DatabaseConfig;
-import io.shardkit.router.config.ClusterConfig.PoolConfig;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
 import io.shardkit.test.TestDatabase;

@@ -1,6 +1,6 @@
 package io.shardkit.bench;
 
-import io.shardkit.router.ShardKey;
+import io.shardkit.cluster.ShardKey;
 
 /**
  * The repository {@code shardkit-repository} calls through Shardkit's proxy. Public because the proxy, in another

@@ -1,8 +1,8 @@
 package io.shardkit.bench;
 
+import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardKey;
 import io.shardkit.router.KeyHash;
-import io.shardkit.router.ShardCluster;
-import io.shardkit.router.ShardKey;
 import java.util.SplittableRandom;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;

@@ -1,8 +1,8 @@
 package io.shardkit.bench;
 
+import io.shardkit.cluster.Shard;
+import io.shardkit.cluster.ShardCluster;
 import io.shardkit.router.KeyHash;
-import io.shardkit.router.Shard;
-import io.shardkit.router.ShardCluster;
 import io.shardkit.test.TestDatabase;
 import java.util.List;
 import org.jooq.SQLDialect;

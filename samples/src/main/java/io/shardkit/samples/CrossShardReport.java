@@ -8,9 +8,9 @@ import static org.jooq.impl.DSL.count;
 import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.sum;
 
+import io.shardkit.cluster.ShardCluster;
 import io.shardkit.query.FanOut;
 import io.shardkit.query.FanOutResult;
-import io.shardkit.router.ShardCluster;
 import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.shardkit.samples;
 
-import io.shardkit.router.ReadOnly;
-import io.shardkit.router.ShardKey;
+import io.shardkit.cluster.ReadOnly;
+import io.shardkit.cluster.ShardKey;
 import io.shardkit.samples.Orders.Order;
 import java.util.List;
 import java.util.Optional;

@@ -1,15 +1,15 @@
 package io.shardkit.samples;
 
+import io.shardkit.cluster.PoolStats;
+import io.shardkit.cluster.Shard;
+import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.config.ClusterConfig;
+import io.shardkit.cluster.config.ShardsYaml;
 import io.shardkit.migrate.FleetReport;
 import io.shardkit.migrate.ShardMigrator;
-import io.shardkit.router.PoolStats;
-import io.shardkit.router.Shard;
-import io.shardkit.router.ShardCluster;
+import io.shardkit.router.RowIdGenerator;
+import io.shardkit.router.RowIds;
 import io.shardkit.router.ShardId;
-import io.shardkit.router.ShardIdGenerator;
-import io.shardkit.router.ShardIds;
-import io.shardkit.router.config.ClusterConfig;
-import io.shardkit.router.config.ShardsYaml;
 import io.shardkit.samples.Orders.Order;
 import io.shardkit.test.ReplicatedPostgres;
 import io.shardkit.test.TestDatabase;
@@ -128,7 +128,7 @@ public final class OrdersSample {
             // Route every customer's orders to the customer's shard: one local transaction per customer, through
             // the repository bound to it. Order ids come from the generator and carry their shard's number.
             OrderRepository orders = cluster.repository(OrderRepository.class, JooqOrderRepository::new);
-            ShardIdGenerator ids = ShardIdGenerator.builder().build();
+            RowIdGenerator ids = RowIdGenerator.builder().build();
             List<ShardId> shardNumbers = cluster.shards().stream().map(Shard::id).toList();
             SplittableRandom random = new SplittableRandom(42);
             int customers = 1_000;
@@ -160,7 +160,7 @@ public final class OrdersSample {
                 out.printf("  customer %4d -> %s%s: %d order(s), %s in total; first id %d carries shard %s%n", customer, shard,
                         customer == 42 ? " (pinned)" : "", found.size(),
                         found.stream().map(Order::total).reduce(BigDecimal.ZERO, BigDecimal::add),
-                        found.getFirst().id(), shardNumbers.get(ShardIds.shardOf(found.getFirst().id())));
+                        found.getFirst().id(), shardNumbers.get(RowIds.shardOf(found.getFirst().id())));
             }
             CrossShardReport.print(cluster, out);
             setup.replicas().show(cluster, ids, shardNumbers, out);

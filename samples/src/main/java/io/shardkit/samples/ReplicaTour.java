@@ -1,10 +1,10 @@
 package io.shardkit.samples;
 
-import io.shardkit.router.ConsistencyToken;
-import io.shardkit.router.ShardCluster;
+import io.shardkit.cluster.ConsistencyToken;
+import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardSession;
+import io.shardkit.router.RowIdGenerator;
 import io.shardkit.router.ShardId;
-import io.shardkit.router.ShardIdGenerator;
-import io.shardkit.router.ShardSession;
 import io.shardkit.samples.Orders.Order;
 import io.shardkit.test.ReplicatedPostgres;
 import java.io.PrintStream;
@@ -15,7 +15,7 @@ import java.util.List;
 
 /** The replica part of the sample: shown on replicated PostgreSQL, explained elsewhere. */
 interface ReplicaTour {
-    void show(ShardCluster cluster, ShardIdGenerator ids, List<ShardId> shardNumbers, PrintStream out);
+    void show(ShardCluster cluster, RowIdGenerator ids, List<ShardId> shardNumbers, PrintStream out);
 
     ReplicaTour NONE = (cluster, ids, shardNumbers, out) -> out.println(
             "\nRead replicas and read-your-writes need PostgreSQL streaming replication: run the sample with"

@@ -17,7 +17,7 @@ public interface FleetListener {
     }
 
     /** A shard has finished ({@code done} of {@code total} so far), successfully or not. Skipped shards are not reported here. */
-    default void shardFinished(ShardOutcome outcome, int done, int total) {
+    default void shardFinished(MigrationOutcome outcome, int done, int total) {
     }
 
     /** No further shard will start: {@code reason} says why (a failure, a canary, a stop request). */

@@ -24,7 +24,7 @@ import org.flywaydb.core.api.MigrationVersion;
  * @param interrupted  whether a stop request ended the run early (the shards then running finished)
  * @param failedCanary the canary shard whose failure stopped the run before any other shard was touched
  */
-public record FleetReport(FleetCommand command, List<ShardOutcome> shards, List<HistoryDrift> drift, Duration duration,
+public record FleetReport(FleetCommand command, List<MigrationOutcome> shards, List<HistoryDrift> drift, Duration duration,
                           boolean interrupted, Optional<ShardId> failedCanary) {
 
     /** The fleet's result as a whole, from worst to best: the first that applies. */
@@ -54,7 +54,7 @@ public record FleetReport(FleetCommand command, List<ShardOutcome> shards, List<
 
         /** {@code V7}, or {@code empty}. */
         public String label() {
-            return ShardOutcome.label(version);
+            return MigrationOutcome.label(version);
         }
     }
 
@@ -88,15 +88,15 @@ public record FleetReport(FleetCommand command, List<ShardOutcome> shards, List<
     }
 
     /** The outcomes in {@code state}, in shard order. */
-    public List<ShardOutcome> inState(ShardState state) {
+    public List<MigrationOutcome> inState(ShardState state) {
         return shards.stream().filter(s -> s.state() == state).toList();
     }
 
     /** The outcome of one shard. */
-    public ShardOutcome shard(ShardId id) {
+    public MigrationOutcome shard(ShardId id) {
         return shards.stream().filter(s -> s.shard().equals(id)).findFirst().orElseThrow(() ->
                 new IllegalArgumentException("no shard '" + id + "' in this report — shards: "
-                        + shards.stream().map(ShardOutcome::shard).toList()));
+                        + shards.stream().map(MigrationOutcome::shard).toList()));
     }
 
     /**
@@ -155,7 +155,7 @@ public record FleetReport(FleetCommand command, List<ShardOutcome> shards, List<
      */
     public FleetReport orThrow() {
         if (succeeded()) return this;
-        List<ShardOutcome> bad = shards.stream()
+        List<MigrationOutcome> bad = shards.stream()
                 .filter(s -> s.state() == ShardState.FAILED || s.state() == ShardState.INVALID).toList();
         int skipped = count(ShardState.SKIPPED);
         String verb = command.cliName();
@@ -179,20 +179,20 @@ public record FleetReport(FleetCommand command, List<ShardOutcome> shards, List<
         throw new FleetMigrationException(this, message, cause);
     }
 
-    private static String prefix(List<ShardOutcome> bad) {
+    private static String prefix(List<MigrationOutcome> bad) {
         if (bad.isEmpty()) return "[fleet] ";
         return (bad.size() == 1 ? "[shard " : "[shards ")
                 + bad.stream().limit(5).map(s -> s.shard().value()).collect(Collectors.joining(", "))
                 + (bad.size() > 5 ? ", …" : "") + "] ";
     }
 
-    private static String failures(List<ShardOutcome> bad) {
+    private static String failures(List<MigrationOutcome> bad) {
         if (bad.isEmpty()) return "";
         return " (" + bad.stream().limit(5).map(s -> s.shard() + ": " + s.error().map(ShardError::summary).orElse("?"))
                 .collect(Collectors.joining("; ")) + (bad.size() > 5 ? "; …" : "") + ")";
     }
 
-    private static String firstError(List<ShardOutcome> bad) {
+    private static String firstError(List<MigrationOutcome> bad) {
         return bad.stream().flatMap(s -> s.error().stream()).map(ShardError::summary).findFirst().orElse("?");
     }
 

@@ -159,7 +159,7 @@ final class FleetRun {
     }
 
     private static ShardCommands.Result skipped(Target t, String reason) {
-        return new ShardCommands.Result(new ShardOutcome(t.id(), t.index(), t.shard().database(), t.shard().schema(),
+        return new ShardCommands.Result(new MigrationOutcome(t.id(), t.index(), t.shard().database(), t.shard().schema(),
                 ShardState.SKIPPED, Optional.empty(), Optional.empty(), List.of(), List.of(), Duration.ZERO,
                 Optional.empty(), List.of("not started: " + reason)), Optional.empty());
     }

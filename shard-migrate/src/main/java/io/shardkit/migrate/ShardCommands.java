@@ -1,8 +1,8 @@
 package io.shardkit.migrate;
 
+import com.zaxxer.hikari.HikariDataSource;
 import io.shardkit.migrate.ShardMigrator.Settings;
 import io.shardkit.migrate.ShardMigrator.Target;
-import com.zaxxer.hikari.HikariDataSource;
 import io.shardkit.router.ShardException;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -36,7 +36,7 @@ final class ShardCommands {
     private static final String[] AS_MIGRATE_VALIDATES = {"*:future", "*:pending"};
 
     /** A shard's outcome, and for info and validate its applied history, for the drift check across shards. */
-    record Result(ShardOutcome outcome, Optional<List<DriftDetector.Applied>> history) {
+    record Result(MigrationOutcome outcome, Optional<List<DriftDetector.Applied>> history) {
     }
 
     private final Settings settings;
@@ -235,7 +235,7 @@ final class ShardCommands {
                     Optional.empty(), notes), Optional.empty());
         }
 
-        ShardOutcome failed(Throwable e, Optional<String> before, Optional<String> after,
+        MigrationOutcome failed(Throwable e, Optional<String> before, Optional<String> after,
                             List<MigrationStep> applied, List<String> notes) {
             // An Error's class says more than its message ("java.lang.StackOverflowError", often with no message).
             String message = e instanceof Exception && e.getMessage() != null ? e.getMessage().strip()
@@ -254,10 +254,10 @@ final class ShardCommands {
             }
         }
 
-        private ShardOutcome outcome(ShardState state, Optional<String> before, Optional<String> after,
+        private MigrationOutcome outcome(ShardState state, Optional<String> before, Optional<String> after,
                                      List<MigrationStep> applied, List<MigrationStep> pending,
                                      Optional<ShardError> error, List<String> notes) {
-            return new ShardOutcome(t.id(), t.index(), t.shard().database(), t.shard().schema(), state, before, after,
+            return new MigrationOutcome(t.id(), t.index(), t.shard().database(), t.shard().schema(), state, before, after,
                     applied, pending, Duration.ofNanos(System.nanoTime() - started), error, notes);
         }
     }

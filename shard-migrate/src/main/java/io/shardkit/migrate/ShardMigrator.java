@@ -1,10 +1,10 @@
 package io.shardkit.migrate;
 
-import io.shardkit.router.Shard;
-import io.shardkit.router.ShardCluster;
+import io.shardkit.cluster.Shard;
+import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.config.ShardConfigException;
 import io.shardkit.router.ShardException;
 import io.shardkit.router.ShardId;
-import io.shardkit.router.config.ShardConfigException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;

@@ -3,9 +3,9 @@ package io.shardkit.migrate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
+import io.shardkit.cluster.ShardCluster;
 import io.shardkit.migrate.cli.Cli;
 import io.shardkit.migrate.cli.ExitCodes;
-import io.shardkit.router.ShardCluster;
 import io.shardkit.router.ShardId;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
@@ -31,7 +31,7 @@ class ErrorInMigrationTest {
                     .locations(LOCATION).concurrency(3).load().migrate());
             assertEquals(FleetReport.Status.FAILED, report.status());
             assertEquals(List.of(ShardState.OK, ShardState.FAILED, ShardState.OK),
-                    report.shards().stream().map(ShardOutcome::state).toList());
+                    report.shards().stream().map(MigrationOutcome::state).toList());
             ShardError error = report.shard(ShardId.of("s1")).error().orElseThrow();
             assertEquals("java.lang.AssertionError: backfill invariant broken on s1", error.message());
             assertEquals(AssertionError.class, error.cause().orElseThrow().getClass());

@@ -1,8 +1,8 @@
 package io.shardkit.migrate;
 
-import io.shardkit.router.ShardCluster;
-import io.shardkit.router.config.ClusterConfig.DatabaseConfig;
-import io.shardkit.router.config.ClusterConfig.PoolConfig;
+import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
+import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.TestDatabase;
 import java.io.IOException;

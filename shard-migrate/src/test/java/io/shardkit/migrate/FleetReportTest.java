@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 /** FleetReport, ShardError and drift detection as plain values. */
 class FleetReportTest {
 
-    static ShardOutcome outcome(String id, ShardState state, String after, int applied) {
+    static MigrationOutcome outcome(String id, ShardState state, String after, int applied) {
         Optional<ShardError> error = state == ShardState.FAILED || state == ShardState.INVALID
                 ? Optional.of(new ShardError("Migration V4__ledger.sql failed\n--------\nSQL State  : 22012\nMessage    : ERROR: division by zero\nLine : 3",
                         Optional.of("V4__ledger.sql"), Optional.of("22012"), Optional.empty()))
@@ -24,12 +24,12 @@ class FleetReportTest {
         List<MigrationStep> steps = java.util.stream.IntStream.range(0, applied)
                 .mapToObj(i -> new MigrationStep(Optional.of("" + (i + 1)), "m" + i, "V" + (i + 1) + "__m.sql",
                         Optional.of(Duration.ofMillis(5)))).toList();
-        return new ShardOutcome(ShardId.of(id), Integer.parseInt(id.substring(1)), "db" + id.substring(1), Optional.empty(),
+        return new MigrationOutcome(ShardId.of(id), Integer.parseInt(id.substring(1)), "db" + id.substring(1), Optional.empty(),
                 state, Optional.empty(), Optional.ofNullable(after), steps, List.of(), Duration.ofMillis(10), error,
                 state == ShardState.SKIPPED ? List.of("not started: s1 failed and onError is FAIL") : List.of());
     }
 
-    static FleetReport report(FleetCommand command, List<ShardOutcome> shards, List<HistoryDrift> drift,
+    static FleetReport report(FleetCommand command, List<MigrationOutcome> shards, List<HistoryDrift> drift,
                               boolean interrupted, String canary) {
         return new FleetReport(command, shards, drift, Duration.ofMillis(2410), interrupted,
                 Optional.ofNullable(canary).map(ShardId::of));
@@ -37,11 +37,11 @@ class FleetReportTest {
 
     @Test
     void statusIsTheWorstThatApplies() {
-        List<ShardOutcome> ok = List.of(outcome("s0", ShardState.OK, "3", 3), outcome("s1", ShardState.PENDING, "2", 0));
+        List<MigrationOutcome> ok = List.of(outcome("s0", ShardState.OK, "3", 3), outcome("s1", ShardState.PENDING, "2", 0));
         assertEquals(FleetReport.Status.OK, report(FleetCommand.INFO, ok, List.of(), false, null).status());
         HistoryDrift drift = new HistoryDrift(ShardId.of("s1"), "2", "checksum 1 here, 2 on 1 other shard");
         assertEquals(FleetReport.Status.INVALID, report(FleetCommand.VALIDATE, ok, List.of(drift), false, null).status());
-        List<ShardOutcome> failed = List.of(outcome("s0", ShardState.OK, "3", 3), outcome("s1", ShardState.FAILED, "2", 0),
+        List<MigrationOutcome> failed = List.of(outcome("s0", ShardState.OK, "3", 3), outcome("s1", ShardState.FAILED, "2", 0),
                 outcome("s2", ShardState.SKIPPED, null, 0));
         assertEquals(FleetReport.Status.FAILED, report(FleetCommand.MIGRATE, failed, List.of(drift), false, null).status());
         assertEquals(FleetReport.Status.CANARY_FAILED, report(FleetCommand.MIGRATE, failed, List.of(), false, "s1").status());
@@ -104,7 +104,7 @@ class FleetReportTest {
                 new ShardError("Validate failed: Migration checksum mismatch for migration version 2\n-> Applied to database : 1",
                         Optional.empty(), Optional.empty(), Optional.empty()).summary());
         assertEquals(List.of("error must be present exactly when the state is FAILED or INVALID: OK with an error"),
-                List.of(assertThrows(IllegalArgumentException.class, () -> new ShardOutcome(ShardId.of("s0"), 0, "db0",
+                List.of(assertThrows(IllegalArgumentException.class, () -> new MigrationOutcome(ShardId.of("s0"), 0, "db0",
                         Optional.empty(), ShardState.OK, Optional.empty(), Optional.empty(), List.of(), List.of(),
                         Duration.ZERO, outcome("s1", ShardState.FAILED, "3", 0).error(), List.of())).getMessage()));
     }

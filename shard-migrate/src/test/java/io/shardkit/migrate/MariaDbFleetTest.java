@@ -3,7 +3,7 @@ package io.shardkit.migrate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardkit.router.ShardCluster;
+import io.shardkit.cluster.ShardCluster;
 import io.shardkit.router.ShardId;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
@@ -49,7 +49,7 @@ class MariaDbFleetTest {
             Fleet.migrations(migrations, "ledger-v5");
             FleetReport failed = migrator(cluster, migrations).migrate();
             assertEquals(FleetReport.Status.FAILED, failed.status());
-            ShardOutcome s1 = failed.shard(ShardId.of("s1"));
+            MigrationOutcome s1 = failed.shard(ShardId.of("s1"));
             assertEquals(ShardState.FAILED, s1.state());
             assertTrue(s1.error().orElseThrow().summary().endsWith("Division by 0 (V5__ledger.sql)"), s1.error().get().summary());
             assertEquals(List.of("MariaDB cannot roll back DDL: the statements of V5__ledger.sql that ran before the error "

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.shardkit.cluster.ShardCluster;
 import io.shardkit.migrate.cli.Cli;
-import io.shardkit.router.ShardCluster;
 import io.shardkit.router.ShardId;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
@@ -40,7 +40,7 @@ class PostgresFleetTest {
             Path migrations = Fleet.migrations(dir, "base");
             FleetReport first = ShardMigrator.configure().cluster(cluster).locations(Fleet.location(migrations))
                     .concurrency(4).load().migrate().orThrow();
-            for (ShardOutcome o : first.shards()) {
+            for (MigrationOutcome o : first.shards()) {
                 assertEquals(List.of("V1 accounts", "V2 shard settings", "V3 account email"),
                         o.applied().stream().map(MigrationStep::label).toList(), o.shard().value());
                 assertEquals("empty → V3", o.versionBeforeLabel() + " → " + o.versionLabel());
@@ -64,7 +64,7 @@ class PostgresFleetTest {
             assertEquals("3", version(dbs.database(9)), "plan changes nothing");
 
             FleetReport second = next.migrate().orThrow();
-            for (ShardOutcome o : second.shards()) {
+            for (MigrationOutcome o : second.shards()) {
                 assertEquals(List.of("V4 account name index"), o.applied().stream().map(MigrationStep::label).toList());
                 assertEquals("V3 → V4", o.versionBeforeLabel() + " → " + o.versionLabel());
             }

@@ -4,13 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardkit.router.Shard;
-import io.shardkit.router.ShardCluster;
+import io.shardkit.cluster.Shard;
+import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
+import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
+import io.shardkit.cluster.config.ShardConfigException;
 import io.shardkit.router.ShardException;
 import io.shardkit.router.ShardId;
-import io.shardkit.router.config.ClusterConfig.DatabaseConfig;
-import io.shardkit.router.config.ClusterConfig.PoolConfig;
-import io.shardkit.router.config.ShardConfigException;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
 import io.shardkit.test.TestDatabase;
@@ -79,8 +79,8 @@ class ShardMigratorTest {
         try (EmbeddedShards dbs = EmbeddedShards.start(Engine.H2, 4); ShardCluster cluster = Fleet.cluster(dbs)) {
             FleetReport report = ShardMigrator.configure().cluster(cluster).locations("classpath:fleet/base")
                     .only(ids("s1", "s2", "s3")).exclude(ids("s2")).load().migrate().orThrow();
-            assertEquals(ids("s1", "s3"), report.shards().stream().map(ShardOutcome::shard).toList());
-            assertEquals(List.of(1, 3), report.shards().stream().map(ShardOutcome::index).toList());
+            assertEquals(ids("s1", "s3"), report.shards().stream().map(MigrationOutcome::shard).toList());
+            assertEquals(List.of(1, 3), report.shards().stream().map(MigrationOutcome::index).toList());
             assertEquals(List.of("s3 3"), Fleet.query(dbs.database(3), "SELECT shard_id || ' ' || shard_index FROM shard_settings"));
             assertEquals(List.of("0"), Fleet.query(dbs.database(2),
                     "SELECT COUNT(*) FROM INFORMATION_SCHEMA.TABLES WHERE TABLE_NAME = 'flyway_schema_history'"), "s2 untouched");
@@ -100,7 +100,7 @@ class ShardMigratorTest {
                 FleetReport report = ShardMigrator.configure().cluster(cluster).locations("classpath:fleet/base")
                         .concurrency(3).listener(new FleetListener() {
                             @Override
-                            public void shardFinished(ShardOutcome outcome, int done, int total) {
+                            public void shardFinished(MigrationOutcome outcome, int done, int total) {
                                 order.add(outcome.shard() + " " + done + "/" + total);
                             }
                         }).load().migrate().orThrow();
@@ -123,7 +123,7 @@ class ShardMigratorTest {
                     .stopWhen(() -> asked.incrementAndGet() > 2)  // asked before each start: s0 and s1 start
                     .listener(new FleetListener() {
                         @Override
-                        public void shardFinished(ShardOutcome outcome, int done, int total) {
+                        public void shardFinished(MigrationOutcome outcome, int done, int total) {
                             events.add(outcome.shard() + " " + outcome.state());
                         }
 
@@ -238,7 +238,7 @@ class ShardMigratorTest {
             List<Shard> reversed = cluster.shards().reversed();
             FleetReport report = ShardMigrator.configure().shards(reversed).locations("classpath:fleet/base").load()
                     .migrate().orThrow();
-            assertEquals(ids("s2", "s1", "s0"), report.shards().stream().map(ShardOutcome::shard).toList());
+            assertEquals(ids("s2", "s1", "s0"), report.shards().stream().map(MigrationOutcome::shard).toList());
             assertEquals(List.of("s2 0"), Fleet.query(dbs.database(2), "SELECT shard_id || ' ' || shard_index FROM shard_settings"));
         }
     }

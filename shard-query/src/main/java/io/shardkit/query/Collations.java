@@ -1,6 +1,6 @@
 package io.shardkit.query;
 
-import io.shardkit.router.Shard;
+import io.shardkit.cluster.Shard;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

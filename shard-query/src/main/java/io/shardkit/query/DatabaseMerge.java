@@ -1,9 +1,9 @@
 package io.shardkit.query;
 
+import io.shardkit.cluster.Shard;
 import io.shardkit.query.planner.DialectRules;
 import io.shardkit.query.planner.FinalQuery;
 import io.shardkit.query.planner.QueryShape;
-import io.shardkit.router.Shard;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.shardkit.query;
 
-import io.shardkit.router.PoolStats;
-import io.shardkit.router.ShardCluster;
+import io.shardkit.cluster.PoolStats;
+import io.shardkit.cluster.ShardCluster;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 

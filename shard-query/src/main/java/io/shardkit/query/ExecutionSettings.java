@@ -8,7 +8,7 @@ import java.util.concurrent.Executor;
  * Settings of one fan-out's execution.
  *
  * @param timeout   every shard's deadline, counted from the start of the fan-out: a shard not finished by then has
- *                  its statement cancelled on the server and ends {@link ShardOutcome.Status#TIMED_OUT}
+ *                  its statement cancelled on the server and ends {@link QueryOutcome.Status#TIMED_OUT}
  * @param policy    what the first failure does to the other shards
  * @param executor  runs one task per shard; {@code null} starts a new virtual thread per shard
  * @param fetchSize rows buffered per shard (and the JDBC fetch size): memory is bounded by shards × fetchSize

@@ -1,7 +1,7 @@
 package io.shardkit.query;
 
-import io.shardkit.router.Shard;
-import io.shardkit.router.ShardCluster;
+import io.shardkit.cluster.Shard;
+import io.shardkit.cluster.ShardCluster;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,12 +54,12 @@ public final class FanOut {
      * mapping), held for the whole work; a fan-out takes at most {@code maximumPoolSize} connections of a database,
      * however many of its shards live there, the others waiting their turn. A shard not finished {@code timeout}
      * after the start has its running statement cancelled on the server — never its thread interrupted inside the
-     * driver — and ends {@link ShardOutcome.Status#TIMED_OUT} (one that got no connection by then fails, with the
+     * driver — and ends {@link QueryOutcome.Status#TIMED_OUT} (one that got no connection by then fails, with the
      * pool's numbers); a statement the work starts after that fails before it reaches the database. Anything the
      * work throws, {@link Error}s included, fails that shard.
      *
      * <p>{@link FailurePolicy#FAIL_FAST}: the first shard that fails or times out stops the others (their statements
-     * cancelled on the server, outcome {@link ShardOutcome.Status#CANCELLED}) and {@link FanOutException} naming it
+     * cancelled on the server, outcome {@link QueryOutcome.Status#CANCELLED}) and {@link FanOutException} naming it
      * is thrown. {@link FailurePolicy#PARTIAL}: the values of the shards that answered, and an outcome for each
      * shard; {@link FanOutResult#orThrow()} converts.
      *
@@ -97,7 +97,7 @@ public final class FanOut {
             each.stopAll(ShardTask.Stop.CANCEL, "the calling thread was interrupted");
         }
         each.tasks.forEach(ShardTask::awaitFinished); // every work returned, every connection back in its pool
-        List<ShardOutcome> outcomes = each.tasks.stream().map(ShardTask::outcome).toList();
+        List<QueryOutcome> outcomes = each.tasks.stream().map(ShardTask::outcome).toList();
         if (interrupted != null) {
             Thread.currentThread().interrupt();
             throw new FanOutException("interrupted while waiting for the shards — every shard stopped and its connection "
@@ -137,8 +137,8 @@ public final class FanOut {
 
         /** Called by each task when it has ended, on whichever thread ended it. */
         void ended(ShardTask task) {
-            ShardOutcome.Status status = task.outcome().status();
-            boolean failed = status == ShardOutcome.Status.FAILED || status == ShardOutcome.Status.TIMED_OUT;
+            QueryOutcome.Status status = task.outcome().status();
+            boolean failed = status == QueryOutcome.Status.FAILED || status == QueryOutcome.Status.TIMED_OUT;
             if (policy == FailurePolicy.FAIL_FAST && failed && firstFailure.compareAndSet(null, task)) {
                 stopAll(ShardTask.Stop.CANCEL, "shard " + task.id() + " failed (FAIL_FAST)");
             }

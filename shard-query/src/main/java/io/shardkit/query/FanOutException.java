@@ -5,13 +5,13 @@ import java.util.List;
 
 /** A fan-out that did not complete on every shard it needed, with the outcome of each. */
 public final class FanOutException extends ShardException {
-    private final List<ShardOutcome> outcomes;
+    private final List<QueryOutcome> outcomes;
 
-    public FanOutException(String message, List<ShardOutcome> outcomes, Throwable cause) {
+    public FanOutException(String message, List<QueryOutcome> outcomes, Throwable cause) {
         this(codeOf(cause), message, outcomes, cause);
     }
 
-    public FanOutException(Code code, String message, List<ShardOutcome> outcomes, Throwable cause) {
+    public FanOutException(Code code, String message, List<QueryOutcome> outcomes, Throwable cause) {
         super(code, message, cause);
         this.outcomes = List.copyOf(outcomes);
     }
@@ -23,7 +23,7 @@ public final class FanOutException extends ShardException {
         return Code.DATABASE;
     }
 
-    public List<ShardOutcome> outcomes() {
+    public List<QueryOutcome> outcomes() {
         return outcomes;
     }
 }

@@ -1,12 +1,12 @@
 package io.shardkit.query;
 
+import io.shardkit.cluster.Shard;
+import io.shardkit.cluster.ShardCluster;
 import io.shardkit.query.planner.DialectRules;
 import io.shardkit.query.planner.QueryShape;
 import io.shardkit.query.planner.SelectReader;
 import io.shardkit.query.planner.ShardQueries;
 import io.shardkit.router.RangeStrategy;
-import io.shardkit.router.Shard;
-import io.shardkit.router.ShardCluster;
 import io.shardkit.router.ShardId;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -8,7 +8,7 @@ import java.util.stream.Collectors;
  * failed: {@link #complete()} says whether the rows are the whole answer, and {@link #orThrow()} turns an
  * incomplete result into a {@link FanOutException}.
  */
-public record FanOutResult<R>(List<R> rows, List<ShardOutcome> outcomes) {
+public record FanOutResult<R>(List<R> rows, List<QueryOutcome> outcomes) {
     public FanOutResult {
         rows = List.copyOf(rows);
         outcomes = List.copyOf(outcomes);
@@ -22,15 +22,15 @@ public record FanOutResult<R>(List<R> rows, List<ShardOutcome> outcomes) {
         return outcomes.stream().noneMatch(FanOutResult::failed);
     }
 
-    private static boolean failed(ShardOutcome o) {
-        return o.status() == ShardOutcome.Status.FAILED || o.status() == ShardOutcome.Status.TIMED_OUT;
+    private static boolean failed(QueryOutcome o) {
+        return o.status() == QueryOutcome.Status.FAILED || o.status() == QueryOutcome.Status.TIMED_OUT;
     }
 
     public FanOutResult<R> orThrow() {
         if (complete()) return this;
-        List<ShardOutcome> failed = outcomes.stream().filter(FanOutResult::failed).toList();
+        List<QueryOutcome> failed = outcomes.stream().filter(FanOutResult::failed).toList();
         throw new FanOutException("fan-out incomplete: " + failed.size() + " of " + outcomes.size() + " shards did not answer ("
-                + failed.stream().map(ShardOutcome::toString).collect(Collectors.joining("; ")) + ")",
+                + failed.stream().map(QueryOutcome::toString).collect(Collectors.joining("; ")) + ")",
                 outcomes, failed.getFirst().error().orElse(null));
     }
 }

@@ -1,8 +1,8 @@
 package io.shardkit.query;
 
-import io.shardkit.query.ShardOutcome.Status;
-import io.shardkit.router.Shard;
-import io.shardkit.router.ShardCluster;
+import io.shardkit.cluster.Shard;
+import io.shardkit.cluster.ShardCluster;
+import io.shardkit.query.QueryOutcome.Status;
 import io.shardkit.router.ShardId;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -102,7 +102,7 @@ final class ShardStreams implements AutoCloseable {
      * How each shard went, in shard order. Final once every stream has ended or {@link #close()} returned; before
      * that it throws, since a running shard has no outcome yet.
      */
-    List<ShardOutcome> outcomes() {
+    List<QueryOutcome> outcomes() {
         List<ShardId> running = tasks.stream().filter(t -> t.outcome() == null).map(ShardTask::id).toList();
         if (!running.isEmpty()) {
             throw new IllegalStateException("outcomes are final once every stream has ended or close() returned — "
@@ -184,7 +184,7 @@ final class ShardStreams implements AutoCloseable {
 
     /** Called by each task when it has ended, on whichever thread ended it, before anyone sees it finished. */
     private void ended(ShardTask task) {
-        ShardOutcome o = task.outcome();
+        QueryOutcome o = task.outcome();
         boolean failed = o.status() == Status.FAILED || o.status() == Status.TIMED_OUT;
         if (policy == FailurePolicy.FAIL_FAST && failed && firstFailure.compareAndSet(null, task)) {
             stopAll(ShardTask.Stop.CANCEL, "shard " + task.id() + " failed (FAIL_FAST)");
@@ -263,7 +263,7 @@ final class ShardStreams implements AutoCloseable {
         lock.lock();
         try {
             if (terminal == null) {
-                ShardOutcome failure = firstFailure.get().outcome();
+                QueryOutcome failure = firstFailure.get().outcome();
                 Throwable error = failure.error().orElseThrow();
                 terminal = new FanOutException(error.getMessage(), outcomes(), error);
             }
@@ -278,7 +278,7 @@ final class ShardStreams implements AutoCloseable {
         lock.lock();
         try {
             if (terminal == null) {
-                List<ShardOutcome> outcomes = outcomes();
+                List<QueryOutcome> outcomes = outcomes();
                 terminal = new FanOutException("[shard " + waitedFor.id() + "] interrupted while waiting for its rows ("
                         + summary(outcomes) + ") — the fan-out was closed: every shard stopped and its connection "
                         + "returned", outcomes, e);
@@ -290,9 +290,9 @@ final class ShardStreams implements AutoCloseable {
         }
     }
 
-    private static String summary(List<ShardOutcome> outcomes) {
+    private static String summary(List<QueryOutcome> outcomes) {
         Map<Status, Long> counts = outcomes.stream()
-                .collect(Collectors.groupingBy(ShardOutcome::status, () -> new java.util.EnumMap<>(Status.class), Collectors.counting()));
+                .collect(Collectors.groupingBy(QueryOutcome::status, () -> new java.util.EnumMap<>(Status.class), Collectors.counting()));
         return outcomes.size() + " shards: " + counts.entrySet().stream()
                 .map(e -> e.getValue() + " " + e.getKey().name().toLowerCase(java.util.Locale.ROOT).replace('_', ' '))
                 .collect(Collectors.joining(", "));

@@ -1,8 +1,8 @@
 package io.shardkit.query;
 
-import io.shardkit.query.ShardOutcome.Status;
-import io.shardkit.router.PoolStats;
-import io.shardkit.router.Shard;
+import io.shardkit.cluster.PoolStats;
+import io.shardkit.cluster.Shard;
+import io.shardkit.query.QueryOutcome.Status;
 import io.shardkit.router.ShardException;
 import io.shardkit.router.ShardId;
 import java.sql.Connection;
@@ -72,7 +72,7 @@ final class ShardTask implements Runnable {
     private Optional<PoolStats> poolAtDeadline = Optional.empty();
     private int heldByFanOutAtDeadline;
 
-    private volatile ShardOutcome outcome;
+    private volatile QueryOutcome outcome;
     private volatile long rowsRead;
     /** The producer is blocked handing a row to the buffer, not in the driver: nothing to cancel on the server. */
     private volatile boolean inPut;
@@ -118,7 +118,7 @@ final class ShardTask implements Runnable {
     }
 
     /** Null until the task ended. */
-    ShardOutcome outcome() {
+    QueryOutcome outcome() {
         return outcome;
     }
 
@@ -400,7 +400,7 @@ final class ShardTask implements Runnable {
         }
     }
 
-    private void end(ShardOutcome o) {
+    private void end(QueryOutcome o) {
         lock.lock();
         try {
             phase = Phase.ENDED;
@@ -440,9 +440,9 @@ final class ShardTask implements Runnable {
 
     // ---- outcomes ---------------------------------------------------------------------------------------------
 
-    private ShardOutcome outcome(Released r, Throwable error, boolean complete) {
+    private QueryOutcome outcome(Released r, Throwable error, boolean complete) {
         if (complete && error == null) {
-            return new ShardOutcome(id(), Status.OK, deadline.elapsed(), rowsRead, Optional.empty());
+            return new QueryOutcome(id(), Status.OK, deadline.elapsed(), rowsRead, Optional.empty());
         }
         boolean gotConnection = r.phase() == Phase.RUNNING;
         if (r.stop() == Stop.DEADLINE && !gotConnection) {
@@ -481,9 +481,9 @@ final class ShardTask implements Runnable {
                 .orElse("pool statistics unavailable");
     }
 
-    private ShardOutcome failure(Status status, String message, Throwable cause) {
+    private QueryOutcome failure(Status status, String message, Throwable cause) {
         Duration time = deadline.elapsed();
-        return new ShardOutcome(id(), status, time, rowsRead,
+        return new QueryOutcome(id(), status, time, rowsRead,
                 Optional.of(new ShardException(status == Status.TIMED_OUT ? ShardException.Code.TIMEOUT
                         : ShardException.Code.DATABASE, message, cause)));
     }

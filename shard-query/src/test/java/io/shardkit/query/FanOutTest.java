@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardkit.router.ShardCluster;
+import io.shardkit.cluster.ShardCluster;
 import io.shardkit.router.ShardId;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
@@ -193,7 +193,7 @@ class FanOutTest {
     void forKeysVisitsOnlyTheShardsHoldingThem() {
         FanOutResult<? extends Record> r = FanOut.on(cluster).select(select(ID).from(ORDERS).where(CUSTOMER.in(3L, 4L)).orderBy(ID))
                 .forKeys(3L, 4L).fetch();
-        List<ShardId> visited = r.outcomes().stream().map(ShardOutcome::shard).toList();
+        List<ShardId> visited = r.outcomes().stream().map(QueryOutcome::shard).toList();
         assertEquals(List.copyOf(new java.util.LinkedHashSet<>(List.of(cluster.shardFor(3L), cluster.shardFor(4L)))), visited);
         assertEquals(oneDatabase(select(ID).from(ORDERS).where(CUSTOMER.in(3L, 4L)).orderBy(ID)),
                 r.rows().stream().map(x -> java.util.Arrays.asList(x.intoArray())).toList());

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardkit.query.ShardOutcome.Status;
-import io.shardkit.router.PoolStats;
-import io.shardkit.router.ShardCluster;
+import io.shardkit.cluster.PoolStats;
+import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
+import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
+import io.shardkit.query.QueryOutcome.Status;
 import io.shardkit.router.ShardId;
-import io.shardkit.router.config.ClusterConfig.DatabaseConfig;
-import io.shardkit.router.config.ClusterConfig.PoolConfig;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
 import io.shardkit.test.TestDatabase;
@@ -83,7 +83,7 @@ class ForEachShardTest {
         assertNoConnectionOut();
         assertTrue(ms >= 950 && ms < 3_000, "threw after " + ms + " ms; the timeout was 1 s");
         assertStatuses(e.outcomes(), Status.OK, Status.TIMED_OUT, Status.OK, Status.OK);
-        ShardOutcome late = e.outcomes().get(1);
+        QueryOutcome late = e.outcomes().get(1);
         assertTrue(late.time().toMillis() >= 950, late.toString());
         assertEquals("57014", sqlState(late.error().orElseThrow()), "query_canceled, from the server: " + late);
         assertTrue(e.getMessage().startsWith("[shard s1] timed out: not finished within 1000 ms"), e.getMessage());
@@ -245,8 +245,8 @@ class ForEachShardTest {
         for (PoolStats p : cluster.poolStats()) assertEquals(0, p.active(), "connection still checked out: " + p);
     }
 
-    static void assertStatuses(List<ShardOutcome> outcomes, Status... expected) {
-        assertEquals(List.of(expected), outcomes.stream().map(ShardOutcome::status).toList(), outcomes.toString());
+    static void assertStatuses(List<QueryOutcome> outcomes, Status... expected) {
+        assertEquals(List.of(expected), outcomes.stream().map(QueryOutcome::status).toList(), outcomes.toString());
     }
 
     static long millisSince(long t0) {

@@ -8,12 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardkit.query.ShardOutcome.Status;
-import io.shardkit.router.PoolStats;
-import io.shardkit.router.ShardCluster;
+import io.shardkit.cluster.PoolStats;
+import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
+import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
+import io.shardkit.query.QueryOutcome.Status;
 import io.shardkit.router.ShardId;
-import io.shardkit.router.config.ClusterConfig.DatabaseConfig;
-import io.shardkit.router.config.ClusterConfig.PoolConfig;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
 import io.shardkit.test.TestDatabase;
@@ -27,8 +27,8 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.jooq.Field;
-import org.jooq.Record;
 import org.jooq.Record2;
+import org.jooq.Record;
 import org.jooq.Select;
 import org.jooq.Table;
 import org.jooq.impl.SQLDataType;
@@ -159,7 +159,7 @@ class MariaDbEarlyCloseTest {
         assertTrue(e.getMessage().matches("\\[shard s1] failed: (\\(conn=\\d+\\) )?row 5000 is broken \\(SQLState 45000\\)"),
                 e.getMessage());
         assertEquals(List.of(Status.CANCELLED, Status.FAILED, Status.CANCELLED),
-                e.outcomes().stream().map(ShardOutcome::status).toList(), e.outcomes().toString());
+                e.outcomes().stream().map(QueryOutcome::status).toList(), e.outcomes().toString());
         assertTrue(sent < oneShardBytes / 4, "FAIL_FAST: the server sent " + sent + " bytes; the three results are "
                 + 3 * oneShardBytes);
     }
@@ -188,7 +188,7 @@ class MariaDbEarlyCloseTest {
                 });
         assertEquals(0, running("foreach-kill-marker"), "the server still runs SLEEP(30)");
         assertEquals(List.of(Status.OK, Status.TIMED_OUT, Status.OK),
-                r.outcomes().stream().map(ShardOutcome::status).toList(), r.outcomes().toString());
+                r.outcomes().stream().map(QueryOutcome::status).toList(), r.outcomes().toString());
         assertEquals(List.of(dbs.database(0).name(), dbs.database(2).name()), r.rows().stream().map(ShardValue::value).toList());
     }
 

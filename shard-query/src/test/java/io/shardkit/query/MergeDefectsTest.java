@@ -16,7 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardkit.router.ShardCluster;
+import io.shardkit.cluster.ShardCluster;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
 import java.math.BigDecimal;

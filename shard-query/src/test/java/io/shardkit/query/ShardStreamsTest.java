@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.shardkit.query.ShardOutcome.Status;
-import io.shardkit.router.PoolStats;
-import io.shardkit.router.Shard;
-import io.shardkit.router.ShardCluster;
+import io.shardkit.cluster.PoolStats;
+import io.shardkit.cluster.Shard;
+import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
+import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
+import io.shardkit.query.QueryOutcome.Status;
 import io.shardkit.router.ShardId;
-import io.shardkit.router.config.ClusterConfig.DatabaseConfig;
-import io.shardkit.router.config.ClusterConfig.PoolConfig;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
 import io.shardkit.test.TestDatabase;
@@ -105,11 +105,11 @@ class ShardStreamsTest {
                     assertEquals(stream.shard().value(), r.get("shard", String.class));
                 }
             }
-            List<ShardOutcome> outcomes = fanOut.outcomes();
+            List<QueryOutcome> outcomes = fanOut.outcomes();
             for (int i = 0; i < 4; i++) {
                 Shard shard = cluster.shards().get(i);
                 assertEquals(size(shard) + 1, next[i], "rows of " + shard.id());
-                assertEquals(new ShardOutcome(shard.id(), Status.OK, outcomes.get(i).time(), size(shard), java.util.Optional.empty()),
+                assertEquals(new QueryOutcome(shard.id(), Status.OK, outcomes.get(i).time(), size(shard), java.util.Optional.empty()),
                         outcomes.get(i));
             }
             assertNoConnectionOut(cluster); // seen every end: every connection is back, before close()
@@ -160,7 +160,7 @@ class ShardStreamsTest {
             assertTrue(ms >= 450 && ms < 2_000, "the slow shard ended after " + ms + " ms; its deadline was 500");
             assertEquals(0, awaitNoActiveBackends("deadline-marker"), "the backend still runs pg_sleep(30)");
 
-            ShardOutcome late = fanOut.outcomes().get(1);
+            QueryOutcome late = fanOut.outcomes().get(1);
             assertEquals(Status.TIMED_OUT, late.status());
             assertEquals(io.shardkit.router.ShardException.Code.TIMEOUT,
                     ((io.shardkit.router.ShardException) late.error().orElseThrow()).code());
@@ -187,7 +187,7 @@ class ShardStreamsTest {
             assertTrue(rows >= 10 && rows < 25, "rows before the slow batch: " + rows);
             assertTrue(ms >= 650 && ms < 2_000, "the slow fetch ended after " + ms + " ms; the deadline was 700");
             assertEquals(0, awaitNoActiveBackends("fetch-marker"), "the backend still runs pg_sleep(30)");
-            ShardOutcome late = fanOut.outcomes().get(2);
+            QueryOutcome late = fanOut.outcomes().get(2);
             assertEquals(Status.TIMED_OUT, late.status());
             assertEquals("57014", sqlState(late.error().orElseThrow()));
         }
@@ -232,12 +232,12 @@ class ShardStreamsTest {
         ShardStreams fanOut = open(cluster, sql, settings(600, FailurePolicy.PARTIAL, 10));
         try (fanOut) {
             assertEquals(List.of(5, 0, 5, 0), fanOut.streams().stream().map(s -> drain(s).size()).toList());
-            List<ShardOutcome> outcomes = fanOut.outcomes();
+            List<QueryOutcome> outcomes = fanOut.outcomes();
             assertStatuses(outcomes, Status.OK, Status.FAILED, Status.OK, Status.TIMED_OUT);
             assertEquals("[shard s1] failed: ERROR: division by zero (SQLState 22012)",
                     outcomes.get(1).error().orElseThrow().getMessage());
             assertTrue(outcomes.get(3).error().orElseThrow().getMessage().startsWith("[shard s3] timed out: not finished within 600 ms"));
-            assertEquals(List.of(5L, 0L, 5L, 0L), outcomes.stream().map(ShardOutcome::rows).toList());
+            assertEquals(List.of(5L, 0L, 5L, 0L), outcomes.stream().map(QueryOutcome::rows).toList());
         }
         assertNothingLeft(cluster, fanOut);
     }
@@ -301,7 +301,7 @@ class ShardStreamsTest {
             ShardStreams fanOut = open(shared, s -> "select 'turn-marker', pg_sleep(30)", settings(500, FailurePolicy.PARTIAL, 10));
             try (fanOut) {
                 fanOut.streams().forEach(ShardStreamsTest::drain);
-                List<ShardOutcome> outcomes = fanOut.outcomes();
+                List<QueryOutcome> outcomes = fanOut.outcomes();
                 assertStatuses(outcomes, Status.TIMED_OUT, Status.TIMED_OUT, Status.FAILED, Status.FAILED);
                 assertEquals("[shard a2] no connection from database one within 500 ms (total=2, active=2, idle=0, waiting=0; "
                         + "this fan-out's other shards hold 2 of maximumPoolSize=2, 4 of its shards are on one) — the pool "
@@ -326,7 +326,7 @@ class ShardStreamsTest {
             assertTrue(ms < 2_000, "close() took " + ms + " ms");
             assertNothingLeft(cluster, fanOut);
             assertEquals(0, activeBackends("early-marker"));
-            for (ShardOutcome o : fanOut.outcomes()) {
+            for (QueryOutcome o : fanOut.outcomes()) {
                 assertEquals(Status.CANCELLED, o.status(), o.toString());
                 assertTrue(o.rows() >= 5 && o.rows() <= 5 + 50 + 1, o.toString()); // read, buffered, in hand
                 assertTrue(o.error().orElseThrow().getMessage().endsWith(": the fan-out was closed before this shard finished"), o.toString());
@@ -476,8 +476,8 @@ class ShardStreamsTest {
         return rows;
     }
 
-    static void assertStatuses(List<ShardOutcome> outcomes, Status... expected) {
-        assertEquals(List.of(expected), outcomes.stream().map(ShardOutcome::status).toList(), outcomes.toString());
+    static void assertStatuses(List<QueryOutcome> outcomes, Status... expected) {
+        assertEquals(List.of(expected), outcomes.stream().map(QueryOutcome::status).toList(), outcomes.toString());
     }
 
     static void assertNoConnectionOut(ShardCluster c) {

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Routes an id made by {@link ShardIdGenerator} to the shard it carries: shard number {@code n} in the id is
+ * Routes an id made by {@link RowIdGenerator} to the shard it carries: shard number {@code n} in the id is
  * {@code shards.get(n)}. No hash and no lookup table, so a row is found from its id alone. The list's order is
  * therefore part of every stored id: add shards only at the end, never reorder or remove them; moving a logical
  * shard to another database changes its placement, not its position. Routes {@code long} (and {@code int}) keys
@@ -22,9 +22,9 @@ public final class EmbeddedShardStrategy implements ShardStrategy {
         if (shardList.isEmpty()) {
             throw config("the embedded-id strategy needs at least one shard");
         }
-        if (shardList.size() > ShardIds.MAX_SHARD_NUMBER + 1) {
-            throw config("the embedded-id strategy can address " + (ShardIds.MAX_SHARD_NUMBER + 1) + " shards (ids hold "
-                    + ShardIds.SHARD_BITS + " bits of shard number), not " + shardList.size() + " — declare fewer shards");
+        if (shardList.size() > RowIds.MAX_SHARD_NUMBER + 1) {
+            throw config("the embedded-id strategy can address " + (RowIds.MAX_SHARD_NUMBER + 1) + " shards (ids hold "
+                    + RowIds.SHARD_BITS + " bits of shard number), not " + shardList.size() + " — declare fewer shards");
         }
         Map<ShardId, Integer> seen = new HashMap<>();
         for (int i = 0; i < shardList.size(); i++) {
@@ -39,7 +39,7 @@ public final class EmbeddedShardStrategy implements ShardStrategy {
 
     @Override
     public ShardId shardFor(long key) {
-        int number = ShardIds.shardOf(key);
+        int number = RowIds.shardOf(key);
         if (number >= shards.length) {
             throw new ShardException(ShardException.Code.KEY, "id " + key + " carries shard number " + number
                     + ", but this embedded-id strategy has " + shards.length + " shards (numbers 0.." + (shards.length - 1)
@@ -53,7 +53,7 @@ public final class EmbeddedShardStrategy implements ShardStrategy {
         ShardKeyType type = ShardKeyType.of(key);
         if (type != ShardKeyType.LONG) {
             throw new ShardException(ShardException.Code.KEY, "the embedded-id strategy routes long ids and cannot"
-                    + " route " + type.withArticle() + " key — pass the id made by ShardIdGenerator");
+                    + " route " + type.withArticle() + " key — pass the id made by RowIdGenerator");
         }
         return shardFor(((Number) key).longValue());
     }

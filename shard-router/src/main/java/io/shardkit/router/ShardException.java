@@ -16,10 +16,10 @@ public class ShardException extends RuntimeException {
         KEY,
         /** A database could not be reached or failed a statement. */
         DATABASE,
-        /** The cluster was used after {@link ShardCluster#close()}. */
+        /** The cluster was used after {@code ShardCluster.close()}. */
         CLOSED,
         /**
-         * A {@link ShardIdGenerator} cannot issue an id now: the clock stepped back further or longer than it may
+         * A {@link RowIdGenerator} cannot issue an id now: the clock stepped back further or longer than it may
          * wait, reads outside the ids' time range, or the waiting thread was interrupted. No id was issued.
          */
         CLOCK,

@@ -3,9 +3,9 @@ package io.shardkit.router;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.shardkit.router.config.ClusterPlan;
-import io.shardkit.router.config.ShardConfigException;
-import io.shardkit.router.config.ShardsYaml;
+import io.shardkit.cluster.internal.ClusterPlan;
+import io.shardkit.cluster.config.ShardConfigException;
+import io.shardkit.cluster.config.ShardsYaml;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -47,7 +47,7 @@ class EmbeddedShardStrategyTest {
 
     @Test
     void routesGeneratedIdsToTheShardTheyCarry() {
-        ShardIdGenerator ids = ShardIdGenerator.builder().build();
+        RowIdGenerator ids = RowIdGenerator.builder().build();
         for (int n = 0; n < SIXTEEN.size(); n++) {
             for (int i = 0; i < 50; i++) {
                 long id = ids.next(n);
@@ -70,7 +70,7 @@ class EmbeddedShardStrategyTest {
 
     @Test
     void anIdWithAShardNumberBeyondTheListFails() {
-        long id = ShardIds.compose(1234, 16, 5);
+        long id = RowIds.compose(1234, 16, 5);
         assertFails(ShardException.Code.KEY, "id 10351558661 carries shard number 16, but this embedded-id strategy"
                 + " has 16 shards (numbers 0..15) — generate ids only for shard numbers below 16, or append the"
                 + " missing shards", () -> STRATEGY.shardFor(id));
@@ -82,11 +82,11 @@ class EmbeddedShardStrategyTest {
     @Test
     void onlyLongKeysAreRouted() {
         assertFails(ShardException.Code.KEY, "the embedded-id strategy routes long ids and cannot route a string key"
-                + " — pass the id made by ShardIdGenerator", () -> STRATEGY.shardFor("1024"));
+                + " — pass the id made by RowIdGenerator", () -> STRATEGY.shardFor("1024"));
         assertFails(ShardException.Code.KEY, "the embedded-id strategy routes long ids and cannot route a uuid key"
-                + " — pass the id made by ShardIdGenerator", () -> STRATEGY.shardFor(new UUID(0, 1024)));
+                + " — pass the id made by RowIdGenerator", () -> STRATEGY.shardFor(new UUID(0, 1024)));
         assertFails(ShardException.Code.KEY, "the embedded-id strategy routes long ids and cannot route an instant"
-                + " key — pass the id made by ShardIdGenerator", () -> STRATEGY.shardFor(Instant.EPOCH));
+                + " key — pass the id made by RowIdGenerator", () -> STRATEGY.shardFor(Instant.EPOCH));
         assertFails(ShardException.Code.KEY, "shard key is null — pass the value that decides the shard (long, int,"
                 + " String, UUID, byte[] or Instant)", () -> STRATEGY.shardFor((Object) null));
     }
@@ -116,7 +116,7 @@ class EmbeddedShardStrategyTest {
     void compilesFromShardsYamlAndRoutes() {
         ClusterPlan plan = compile(THREE_SHARDS + "strategy: { type: embedded-id }\n");
         assertEquals("ShardRouter[embedded-id(3 shards), 0 pins]", plan.router().toString());
-        ShardIdGenerator ids = ShardIdGenerator.builder().build();
+        RowIdGenerator ids = RowIdGenerator.builder().build();
         assertEquals(ShardId.of("s0"), plan.router().shardFor(ids.next(0)));
         assertEquals(ShardId.of("s1"), plan.router().shardFor(ids.next(1)));
         assertEquals(ShardId.of("s2"), plan.router().shardFor((Object) ids.next(2)));

@@ -31,7 +31,7 @@ class PlacementGoldenTest {
     static final String TABLE = "/io/shardkit/router/placement-golden.csv";
     static final int[] SHARD_COUNTS = {1, 2, 3, 4, 7, 16};
     /** The fixed time of the generator behind the {@code generated} rows: 1234567 ms after the default epoch. */
-    static final Instant GENERATED_AT = ShardIdGenerator.DEFAULT_EPOCH.plusMillis(1_234_567);
+    static final Instant GENERATED_AT = RowIdGenerator.DEFAULT_EPOCH.plusMillis(1_234_567);
 
     /** One row: a key of a type, placed by a strategy over some shards, belongs to shard {@code expected}. */
     record Row(int line, String strategy, int shards, String type, String key, String expected) {
@@ -86,7 +86,7 @@ class PlacementGoldenTest {
             case "uuid" -> UUID.fromString(text);
             case "bytes" -> HexFormat.of().parseHex(text);
             case "instant" -> Instant.parse(text);
-            case "generated" -> ShardIdGenerator.builder().clock(InstantSource.fixed(GENERATED_AT)).build()
+            case "generated" -> RowIdGenerator.builder().clock(InstantSource.fixed(GENERATED_AT)).build()
                     .next(Integer.parseInt(text));
             default -> throw new IllegalArgumentException("unknown key type in the table: " + type);
         };

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.shardkit.router.ShardCluster;
-import io.shardkit.router.config.ClusterConfig;
-import io.shardkit.router.config.ClusterConfig.DatabaseConfig;
-import io.shardkit.router.config.ClusterConfig.ReplicaConfig;
-import io.shardkit.router.config.ClusterConfig.ShardConfig;
-import io.shardkit.router.config.ClusterConfig.StrategyConfig;
+import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
+import io.shardkit.cluster.config.ClusterConfig.ReplicaConfig;
+import io.shardkit.cluster.config.ClusterConfig.ShardConfig;
+import io.shardkit.cluster.config.ClusterConfig.StrategyConfig;
+import io.shardkit.cluster.config.ClusterConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -4,8 +4,8 @@ import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
 
-import io.shardkit.router.Shard;
-import io.shardkit.router.ShardCluster;
+import io.shardkit.cluster.Shard;
+import io.shardkit.cluster.ShardCluster;
 import io.shardkit.router.ShardId;
 import java.sql.Connection;
 import java.sql.PreparedStatement;

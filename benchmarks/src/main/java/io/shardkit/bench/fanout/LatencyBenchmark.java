@@ -6,15 +6,15 @@ import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.select;
 import static org.jooq.impl.DSL.table;
 
+import io.shardkit.cluster.Shard;
 import io.shardkit.query.FanOut;
 import io.shardkit.query.FanOutResult;
-import io.shardkit.router.Shard;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.jooq.Field;
-import org.jooq.Record;
 import org.jooq.Record1;
+import org.jooq.Record;
 import org.jooq.Result;
 import org.jooq.Select;
 import org.jooq.Table;
@@ -84,7 +84,7 @@ public class LatencyBenchmark {
 
     /**
      * Set-up only: 100 fan-outs, comparing each one's wall time with its shards' own times (each from the fan-out's
-     * start to that shard's end, as {@code ShardOutcome.time()} reports it), to tell waiting for the slowest shard
+     * start to that shard's end, as {@code QueryOutcome.time()} reports it), to tell waiting for the slowest shard
      * apart from work after the last shard ended. Medians and 99th percentiles.
      */
     private void whereTheTimeGoes() {

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.shardkit.migrate.FleetReport;
 import io.shardkit.migrate.HistoryDrift;
+import io.shardkit.migrate.MigrationOutcome;
 import io.shardkit.migrate.MigrationStep;
 import io.shardkit.migrate.ShardError;
-import io.shardkit.migrate.ShardOutcome;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,7 +56,7 @@ final class Json {
             drift.addObject().put("shard", d.shard().value()).put("version", d.version()).put("detail", d.detail());
         }
         ArrayNode shards = root.putArray("shards");
-        for (ShardOutcome o : report.shards()) {
+        for (MigrationOutcome o : report.shards()) {
             ObjectNode n = shards.addObject();
             n.put("id", o.shard().value());
             n.put("index", o.index());

@@ -2,7 +2,7 @@ package io.shardkit.migrate.cli;
 
 import io.shardkit.migrate.FleetCommand;
 import io.shardkit.migrate.FleetListener;
-import io.shardkit.migrate.ShardOutcome;
+import io.shardkit.migrate.MigrationOutcome;
 import io.shardkit.router.ShardId;
 import java.io.PrintWriter;
 import java.util.List;
@@ -22,7 +22,7 @@ final class Progress implements FleetListener {
     }
 
     @Override
-    public void shardFinished(ShardOutcome o, int done, int total) {
+    public void shardFinished(MigrationOutcome o, int done, int total) {
         err.println("[" + done + "/" + total + "] " + o.shard() + " " + line(command, o));
         err.flush();
     }
@@ -34,7 +34,7 @@ final class Progress implements FleetListener {
     }
 
     /** {@code migrated 3 → V7 in 140 ms}; a failure's one-line reason comes last. */
-    static String line(FleetCommand command, ShardOutcome o) {
+    static String line(FleetCommand command, MigrationOutcome o) {
         String at = o.versionLabel();
         String in = " in " + Text.millis(o.duration());
         String error = o.error().map(e -> ": " + e.summary()).orElse("");

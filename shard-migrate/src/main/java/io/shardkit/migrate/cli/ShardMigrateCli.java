@@ -1,20 +1,19 @@
 package io.shardkit.migrate.cli;
 
+import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
+import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
+import io.shardkit.cluster.config.ClusterConfig;
+import io.shardkit.cluster.config.JdbcUrls;
+import io.shardkit.cluster.config.ShardConfigException;
+import io.shardkit.cluster.config.ShardsYaml;
 import io.shardkit.migrate.FleetCommand;
 import io.shardkit.migrate.FleetReport;
 import io.shardkit.migrate.OnError;
 import io.shardkit.migrate.ShardError;
 import io.shardkit.migrate.ShardMigrator;
-import io.shardkit.router.ShardCluster;
 import io.shardkit.router.ShardException;
 import io.shardkit.router.ShardId;
-import io.shardkit.router.config.ClusterConfig;
-import io.shardkit.router.config.ClusterConfig.DatabaseConfig;
-import io.shardkit.router.config.ClusterConfig.PoolConfig;
-import io.shardkit.router.config.ClusterPlan;
-import io.shardkit.router.config.JdbcUrls;
-import io.shardkit.router.config.ShardConfigException;
-import io.shardkit.router.config.ShardsYaml;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -28,7 +27,6 @@ import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Model.CommandSpec;
@@ -36,6 +34,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * {@code shard-migrate}: {@link ShardMigrator} from the command line, on the cluster a {@code shards.yml} describes.
@@ -188,7 +187,7 @@ public final class ShardMigrateCli implements Callable<Integer> {
                 throw new CommandLine.ParameterException(sub.commandLine(), "Missing required option: '--config=FILE'");
             }
             ClusterConfig clusterConfig = ShardsYaml.load(config, env);
-            ClusterPlan.compile(clusterConfig);  // the file as the service reads it: every problem, before any change
+            clusterConfig.validate();  // the file as the service reads it: every problem, before any change
             List<String> chosenLocations = locations(clusterConfig);
             boolean cleanAllowed = command != FleetCommand.CLEAN || allowClean(clusterConfig);
             try (ShardCluster cluster = ShardCluster.create(forMigration(clusterConfig))) {

@@ -2,9 +2,9 @@ package io.shardkit.migrate.cli;
 
 import io.shardkit.migrate.FleetCommand;
 import io.shardkit.migrate.FleetReport;
+import io.shardkit.migrate.MigrationOutcome;
 import io.shardkit.migrate.MigrationStep;
 import io.shardkit.migrate.ShardError;
-import io.shardkit.migrate.ShardOutcome;
 import io.shardkit.migrate.ShardState;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,7 +23,7 @@ final class Text {
         rows.add(changes
                 ? new String[] {"shard", "database", "state", "before", "after", "applied", "time", "detail"}
                 : new String[] {"shard", "database", "state", "version", "pending", "time", "detail"});
-        for (ShardOutcome o : report.shards()) {
+        for (MigrationOutcome o : report.shards()) {
             boolean ran = o.state() != ShardState.SKIPPED;
             String where = o.database() + o.schema().map(s -> "/" + s).orElse("");
             String state = o.state() == ShardState.FAILED || o.state() == ShardState.INVALID
@@ -52,16 +52,16 @@ final class Text {
             out.append("\ndrift:\n");
             report.drift().forEach(d -> out.append("  ").append(d).append('\n'));
         }
-        List<ShardOutcome> errors = report.shards().stream().filter(o -> o.error().isPresent()).toList();
+        List<MigrationOutcome> errors = report.shards().stream().filter(o -> o.error().isPresent()).toList();
         if (!errors.isEmpty()) {
             out.append("\nerrors:\n");
-            for (ShardOutcome o : errors) {
+            for (MigrationOutcome o : errors) {
                 out.append("  ").append(o.shard()).append(":\n");
                 o.error().get().message().lines().forEach(l -> out.append("    ").append(l).append('\n'));
             }
         }
         List<String> notes = new ArrayList<>();
-        for (ShardOutcome o : report.shards()) {
+        for (MigrationOutcome o : report.shards()) {
             if (o.state() == ShardState.SKIPPED) continue;  // the table says why
             if (report.command() == FleetCommand.REPAIR) continue;  // repair's notes are its detail column
             o.notes().forEach(n -> notes.add(o.shard() + ": " + n));
@@ -73,7 +73,7 @@ final class Text {
         return out.toString();
     }
 
-    private static String detail(FleetCommand command, ShardOutcome o) {
+    private static String detail(FleetCommand command, MigrationOutcome o) {
         if (o.error().isPresent()) return o.error().map(ShardError::summary).orElse("");
         if (o.state() == ShardState.SKIPPED) return String.join("; ", o.notes());
         return switch (command) {

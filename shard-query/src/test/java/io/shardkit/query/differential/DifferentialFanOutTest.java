@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.shardkit.cluster.ShardCluster;
 import io.shardkit.query.differential.ShardedOrders.Topology;
-import io.shardkit.router.ShardCluster;
 import io.shardkit.test.Engine;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardkit.cluster.ShardCluster;
 import io.shardkit.query.differential.OrdersData.Order;
-import io.shardkit.router.ShardCluster;
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Arrays;

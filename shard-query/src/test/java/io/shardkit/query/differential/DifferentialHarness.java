@@ -1,10 +1,10 @@
 package io.shardkit.query.differential;
 
+import io.shardkit.cluster.ShardCluster;
 import io.shardkit.query.UnsupportedFanOutException;
 import io.shardkit.query.differential.DifferentialReport.Failure;
 import io.shardkit.query.differential.DifferentialReport.Kind;
 import io.shardkit.query.differential.ResultComparator.Comparison;
-import io.shardkit.router.ShardCluster;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;

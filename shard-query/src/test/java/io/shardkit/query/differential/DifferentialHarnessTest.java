@@ -16,10 +16,10 @@ import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardkit.cluster.ShardCluster;
 import io.shardkit.query.UnsupportedFanOutException;
 import io.shardkit.query.differential.DifferentialHarness.Outcome;
 import io.shardkit.query.differential.DifferentialHarness.Verdict;
-import io.shardkit.router.ShardCluster;
 import io.shardkit.test.Engine;
 import java.math.BigDecimal;
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package io.shardkit.query.differential;
 
-import io.shardkit.router.Shard;
-import io.shardkit.router.ShardCluster;
+import io.shardkit.cluster.Shard;
+import io.shardkit.cluster.ShardCluster;
 import java.util.ArrayList;
 import java.util.List;
 import org.jooq.Record;

@@ -8,10 +8,10 @@ import static io.shardkit.query.differential.OrdersData.LINE_ORDER_ID;
 import static io.shardkit.query.differential.OrdersData.ORDERS;
 import static io.shardkit.query.differential.OrdersData.ORDER_LINES;
 
+import io.shardkit.cluster.Shard;
+import io.shardkit.cluster.ShardCluster;
 import io.shardkit.query.differential.OrdersData.Line;
 import io.shardkit.query.differential.OrdersData.Order;
-import io.shardkit.router.Shard;
-import io.shardkit.router.ShardCluster;
 import io.shardkit.router.ShardId;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

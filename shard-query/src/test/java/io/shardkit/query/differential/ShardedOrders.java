@@ -1,9 +1,9 @@
 package io.shardkit.query.differential;
 
-import io.shardkit.router.ShardCluster;
+import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
+import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
 import io.shardkit.router.ShardId;
-import io.shardkit.router.config.ClusterConfig.DatabaseConfig;
-import io.shardkit.router.config.ClusterConfig.PoolConfig;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
 import io.shardkit.test.TestDatabase;

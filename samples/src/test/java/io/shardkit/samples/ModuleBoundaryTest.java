@@ -1,0 +1,64 @@
+package io.shardkit.samples;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.shardkit.cluster.ShardCluster;
+import io.shardkit.migrate.ShardMigrator;
+import io.shardkit.query.FanOutQuery;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ModuleReference;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The API boundary as a user's build sees it: each library artifact is a named module that exports its API
+ * packages and nothing else (planners, compiled plans, the CLI and hash internals stay inside).
+ */
+class ModuleBoundaryTest {
+
+    @Test
+    void theRouterExportsRoutingTheClusterAndItsConfigOnly() throws Exception {
+        ModuleDescriptor router = descriptorOf(ShardCluster.class);
+        assertEquals("io.shardkit.router", router.name());
+        assertEquals(Set.of("io.shardkit.router", "io.shardkit.cluster", "io.shardkit.cluster.config"),
+                unqualifiedExports(router));
+        assertEquals(new TreeSet<>(Set.of("io.shardkit.router", "io.shardkit.router.internal", "io.shardkit.cluster",
+                "io.shardkit.cluster.config", "io.shardkit.cluster.internal")), new TreeSet<>(router.packages()));
+    }
+
+    @Test
+    void theFanOutExportsItsApiNotThePlanner() throws Exception {
+        ModuleDescriptor query = descriptorOf(FanOutQuery.class);
+        assertEquals("io.shardkit.query", query.name());
+        assertEquals(Set.of("io.shardkit.query"), unqualifiedExports(query));
+        assertEquals(Set.of("io.shardkit.query", "io.shardkit.query.planner"), query.packages());
+    }
+
+    @Test
+    void theMigratorExportsItsApiNotTheCommandLine() throws Exception {
+        ModuleDescriptor migrate = descriptorOf(ShardMigrator.class);
+        assertEquals("io.shardkit.migrate", migrate.name());
+        assertEquals(Set.of("io.shardkit.migrate"), unqualifiedExports(migrate));
+        assertEquals(Set.of("io.shardkit.migrate", "io.shardkit.migrate.cli"), migrate.packages());
+    }
+
+    /** The descriptor compiled into the jar (or classes directory) a type was loaded from. */
+    private static ModuleDescriptor descriptorOf(Class<?> type) throws URISyntaxException {
+        Path location = Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI());
+        Set<ModuleReference> found = ModuleFinder.of(location).findAll();
+        assertEquals(1, found.size(), "one module at " + location.getFileName());
+        ModuleDescriptor descriptor = found.iterator().next().descriptor();
+        assertEquals(false, descriptor.isAutomatic(), descriptor.name() + " has a module-info");
+        return descriptor;
+    }
+
+    private static Set<String> unqualifiedExports(ModuleDescriptor descriptor) {
+        return descriptor.exports().stream().filter(e -> !e.isQualified()).map(ModuleDescriptor.Exports::source)
+                .collect(Collectors.toSet());
+    }
+}

@@ -1,0 +1,394 @@
+package io.shardkit.cluster;
+
+import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
+import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
+import io.shardkit.cluster.config.ClusterConfig.RangeConfig;
+import io.shardkit.cluster.config.ClusterConfig.ShardConfig;
+import io.shardkit.cluster.config.ClusterConfig.StrategyConfig;
+import io.shardkit.cluster.config.ClusterConfig;
+import io.shardkit.cluster.internal.ClusterPlan;
+import io.shardkit.cluster.config.ShardsYaml;
+import io.shardkit.router.KeyHash;
+import io.shardkit.router.ShardException;
+import io.shardkit.router.ShardId;
+import io.shardkit.router.ShardKeyType;
+import io.shardkit.router.ShardRouter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
+import org.jooq.Configuration;
+import org.jooq.DSLContext;
+import org.jooq.conf.RenderQuotedNames;
+import org.jooq.conf.Settings;
+import org.jooq.impl.DefaultConfiguration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Many databases used as one: routes a shard key to its logical shard, and the logical shard to a pool and a
+ * jOOQ {@link DSLContext}. One HikariCP pool per physical database (and per replica), shared by the logical shards
+ * on it; one {@code DSLContext} per logical shard, derived from a single jOOQ {@link Configuration}, rendering the
+ * shard's schema in place of unqualified names when the shard has one.
+ *
+ * <p>Built from {@code shards.yml} ({@link #fromYaml}) or a {@link #builder()}; everything is validated before any
+ * connection is opened. Thread-safe. {@link #reconfigure} swaps the whole topology atomically.
+ */
+public final class ShardCluster implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardCluster.class);
+
+    private final Configuration jooq;
+    private final AtomicReference<Topology> topology = new AtomicReference<>();
+    private final ShardedRepositories repositories = new ShardedRepositories(this);
+    private final PoolRetirement retirement;
+    private ReplicaProber prober;
+    private volatile boolean closed;
+
+    /** How long a pool replaced by {@link #reconfigure} may take to drain before it is closed anyway. */
+    public static final Duration DEFAULT_RETIRED_POOL_GRACE_PERIOD = Duration.ofSeconds(30);
+
+    private ShardCluster(ClusterPlan plan, Configuration jooq, Duration retiredPoolGracePeriod) {
+        this.jooq = jooq;
+        Topology t = Topology.open(plan, jooq, null);
+        topology.set(t);
+        retirement = new PoolRetirement(retiredPoolGracePeriod);
+        prober = ReplicaProber.start(t.replicaPools(), t.reads);
+        logWarnings(plan);
+        LOG.info("Shardkit cluster started: {} logical shards on {} databases, {}", plan.placements().size(),
+                plan.databases().size(), plan.router());
+    }
+
+    /** A configuration's warnings do not stop it, so the log is the only place they can be seen. */
+    private static void logWarnings(ClusterPlan plan) {
+        for (String warning : plan.warnings()) LOG.warn("Shardkit configuration warning: {}", warning);
+    }
+
+    /** Reads, validates and starts the cluster described by a {@code shards.yml} file. */
+    public static ShardCluster fromYaml(Path file) {
+        return create(ShardsYaml.load(file));
+    }
+
+    /** As {@link #fromYaml(Path)}, resolving {@code ${VAR}} with {@code env} instead of the process environment. */
+    public static ShardCluster fromYaml(Path file, Function<String, String> env) {
+        return create(ShardsYaml.load(file, env));
+    }
+
+    public static ShardCluster create(ClusterConfig config) {
+        return create(config, defaultJooqConfiguration());
+    }
+
+    /** Starts a cluster whose shard contexts derive from {@code jooq} (settings, listeners, converters kept). */
+    public static ShardCluster create(ClusterConfig config, Configuration jooq) {
+        Objects.requireNonNull(jooq, "jooq");
+        return new ShardCluster(ClusterPlan.compile(config), jooq, DEFAULT_RETIRED_POOL_GRACE_PERIOD);
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The default base: names built with {@code DSL.name(..)} render unquoted, so each database folds case as in plain SQL. */
+    public static Configuration defaultJooqConfiguration() {
+        return new DefaultConfiguration().set(new Settings().withRenderQuotedNames(RenderQuotedNames.EXPLICIT_DEFAULT_UNQUOTED));
+    }
+
+    // ---- routing ----------------------------------------------------------------------------------------------
+
+    public ShardId shardFor(long key) {
+        return current().router.shardFor(key);
+    }
+
+    public ShardId shardFor(Object key) {
+        return current().router.shardFor(key);
+    }
+
+    /** The jOOQ context of the key's shard (primary). */
+    public DSLContext dsl(long key) {
+        Topology t = current();
+        return t.nodes.get(t.router.shardFor(key)).shard.dsl();
+    }
+
+    public DSLContext dsl(Object key) {
+        return node(key).shard.dsl();
+    }
+
+    /** The jOOQ context of a shard by id. */
+    public DSLContext dsl(ShardId shard) {
+        return shard(shard).dsl();
+    }
+
+    /**
+     * A context for reading the key's shard: a healthy replica within the lag bound (round-robin) when its database
+     * has one, else the primary. It may not see the caller's latest writes — use a {@link #session()} for that.
+     */
+    public DSLContext readDsl(Object key) {
+        ShardNode node = node(key);
+        return node.dsl(node.chooseReplica());
+    }
+
+    /**
+     * A context for reading the key's shard that sees everything {@code token} records: a replica only once it
+     * has replayed past the token's position for the shard, waiting up to {@code waitForReplica}, else the primary.
+     */
+    public DSLContext readDsl(Object key, ConsistencyToken token, Duration waitForReplica) {
+        Objects.requireNonNull(token, "token");
+        ShardNode node = node(key);
+        return node.dsl(node.chooseReplica(token.positionOf(node.shard.id()), waitForReplica));
+    }
+
+    /**
+     * Runs {@code work} in one local transaction on the key's shard: committed when it returns, rolled back when it
+     * throws. The transaction hands out repositories bound to it ({@link ShardTransaction#repository}).
+     */
+    public <T> T inTransaction(Object key, ShardWork<T> work) {
+        return inTransactionOn(node(key), work);
+    }
+
+    <T> T inTransactionOn(ShardNode node, ShardWork<T> work) {
+        Objects.requireNonNull(work, "work");
+        ShardId id = node.shard.id();
+        return node.shard.dsl().transactionResult(cfg -> work.run(new ShardTransaction(cfg, id, this)));
+    }
+
+    /** A caller's session with read-your-writes; see {@link ShardSession}. */
+    public ShardSession session() {
+        return new ShardSession(this, ConsistencyToken.NONE);
+    }
+
+    /** A session that also sees what {@code token} records, e.g. the writes of the previous request. */
+    public ShardSession session(ConsistencyToken token) {
+        return new ShardSession(this, Objects.requireNonNull(token, "token"));
+    }
+
+    // ---- repositories -----------------------------------------------------------------------------------------
+
+    /**
+     * A sharded repository: each call finds its {@link ShardKey} argument and runs on the implementation made by
+     * {@code factory} for that key's shard (one per shard, made once and reused; {@link ReadOnly} methods on one
+     * bound to a replica). The interface is checked now: a method without exactly one usable {@code @ShardKey}
+     * fails here, not at its first call. The factory is remembered for transactions and sessions.
+     */
+    public <R> R repository(Class<R> type, Function<? super DSLContext, ? extends R> factory) {
+        return repositories.register(type, factory);
+    }
+
+    <R> R transactionRepository(Class<R> type, ShardTransaction tx) {
+        return repositories.forTransaction(type, tx);
+    }
+
+    <R> R sessionRepository(Class<R> type, ShardSession session) {
+        return repositories.forSession(type, session);
+    }
+
+    public ShardRouter router() {
+        return current().router;
+    }
+
+    /** Every logical shard, in declaration order. */
+    public List<Shard> shards() {
+        return current().ordered;
+    }
+
+    public Shard shard(ShardId id) {
+        return node(Objects.requireNonNull(id, "id")).shard;
+    }
+
+    ShardNode node(Object key) {
+        Topology t = current();
+        return t.nodes.get(t.router.shardFor(key));
+    }
+
+    ShardNode node(ShardId id) {
+        Topology t = current();
+        ShardNode n = t.nodes.get(id);
+        if (n == null) {
+            throw new ShardException(ShardException.Code.KEY, "unknown shard '" + id + "' — shards: "
+                    + t.ordered.stream().map(Shard::id).toList());
+        }
+        return n;
+    }
+
+    Topology topology() {
+        return current();
+    }
+
+    ReadPolicy readPolicy() {
+        return current().reads;
+    }
+
+    // ---- pools ------------------------------------------------------------------------------------------------
+
+    /** Pool statistics of every physical database (primaries), in declaration order. */
+    public List<PoolStats> poolStats() {
+        return current().poolStats();
+    }
+
+    public PoolStats poolStats(String database) {
+        return current().poolStats(database);
+    }
+
+    // ---- topology ---------------------------------------------------------------------------------------------
+
+    /**
+     * Validates {@code config} and swaps the router, shard map and pools in one step. Pools of databases whose
+     * configuration is unchanged are kept; when only settings HikariCP changes on a running pool differ
+     * ({@code maximumPoolSize}, {@code minimumIdle}, the timeouts, {@code maxLifetime}) the pool is kept and changed;
+     * otherwise a new one is opened before the swap, and the replaced one is retired: it gets no new borrowers and
+     * closes once its borrowed connections are back (or after the grace period), so transactions and cursors under
+     * way on it finish. Repositories are rebound before the swap: a failing repository factory fails this call.
+     * On any error nothing changes.
+     */
+    public synchronized void reconfigure(ClusterConfig config) {
+        ensureOpen();
+        ClusterPlan plan = ClusterPlan.compile(config);
+        Topology old = current();
+        Topology next = Topology.open(plan, jooq, old);
+        Runnable install;
+        try {
+            install = repositories.prepare(next);
+        } catch (Throwable e) {
+            next.closeUnusedBy(old); // the pools opened for next only
+            throw e;
+        }
+        topology.set(next);
+        install.run();
+        next.applyLiveChanges();
+        prober.stop();
+        prober = ReplicaProber.start(next.replicaPools(), next.reads);
+        old.retireUnusedBy(next, retirement);
+        logWarnings(plan);
+        LOG.info("Shardkit cluster reconfigured: {} logical shards on {} databases, {}", plan.placements().size(),
+                plan.databases().size(), plan.router());
+    }
+
+    private Topology current() {
+        ensureOpen();
+        return topology.get();
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new ShardException(ShardException.Code.CLOSED, "this ShardCluster is closed — build a new one");
+        }
+    }
+
+    /** Stops the replica probes and closes every pool, those still draining after a reconfigure included. */
+    @Override
+    public synchronized void close() {
+        if (closed) return;
+        closed = true;
+        prober.stop();
+        topology.get().closeUnusedBy(null);
+        retirement.close();
+    }
+
+    @Override
+    public String toString() {
+        Topology t = topology.get();
+        return "ShardCluster[" + t.ordered.size() + " shards on " + t.databaseCount() + " databases, " + t.router + "]";
+    }
+
+    /** Assembles a {@link ClusterConfig} in code; {@link #build()} validates it exactly as {@code shards.yml} is. */
+    public static final class Builder {
+        private final Map<String, DatabaseConfig> databases = new LinkedHashMap<>();
+        private final List<ShardConfig> shards = new ArrayList<>();
+        private final Map<String, String> pins = new LinkedHashMap<>();
+        private StrategyConfig strategy;
+        private String keyType;
+        private Configuration jooq = defaultJooqConfiguration();
+        private Duration retiredPoolGracePeriod = DEFAULT_RETIRED_POOL_GRACE_PERIOD;
+
+        private Builder() {
+        }
+
+        public Builder database(String name, String url, String username, String password) {
+            return database(name, new DatabaseConfig(url, username, password, null, null));
+        }
+
+        public Builder database(String name, DatabaseConfig database) {
+            databases.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(database, "database"));
+            return this;
+        }
+
+        public Builder shard(String id, String database) {
+            return shard(new ShardConfig(id, database, null, null));
+        }
+
+        public Builder shard(String id, String database, String schema) {
+            return shard(new ShardConfig(id, database, schema, null));
+        }
+
+        public Builder shard(ShardConfig shard) {
+            shards.add(Objects.requireNonNull(shard, "shard"));
+            return this;
+        }
+
+        public Builder strategy(StrategyConfig strategy) {
+            this.strategy = Objects.requireNonNull(strategy, "strategy");
+            return this;
+        }
+
+        public Builder consistentHash(int virtualNodes) {
+            return strategy(new StrategyConfig("consistent-hash", null, virtualNodes, null));
+        }
+
+        public Builder modulo(KeyHash hash) {
+            return strategy(new StrategyConfig("modulo", hash.configName(), null, null));
+        }
+
+        public Builder jump() {
+            return strategy(new StrategyConfig("jump", null, null, null));
+        }
+
+        /** A range strategy over {@code keyType} keys; ranges given as {@link RangeConfig} ({@code "unbounded"} opens an end). */
+        public Builder ranges(ShardKeyType keyType, List<RangeConfig> ranges) {
+            keyType(keyType);
+            return strategy(new StrategyConfig("range", null, null, ranges));
+        }
+
+        public Builder keyType(ShardKeyType keyType) {
+            this.keyType = keyType.configName();
+            return this;
+        }
+
+        /** Pins {@code key} (long, int, String, UUID, byte[] or Instant) to {@code shard}; needs {@link #keyType}. */
+        public Builder pin(Object key, String shard) {
+            String text = key instanceof byte[] b ? HexFormat.of().formatHex(b) : String.valueOf(Objects.requireNonNull(key, "key"));
+            pins.put(text, Objects.requireNonNull(shard, "shard"));
+            return this;
+        }
+
+        /** The jOOQ configuration every shard's context derives from (settings, listeners, converters). */
+        public Builder jooqConfiguration(Configuration jooq) {
+            this.jooq = Objects.requireNonNull(jooq, "jooq");
+            return this;
+        }
+
+        /**
+         * How long a pool replaced by {@link ShardCluster#reconfigure} may take to drain (default 30 s); after it the
+         * pool is closed anyway, aborting what still runs on it, with a warning naming the database.
+         */
+        public Builder retiredPoolGracePeriod(Duration gracePeriod) {
+            Objects.requireNonNull(gracePeriod, "gracePeriod");
+            if (gracePeriod.isNegative()) {
+                throw new IllegalArgumentException("retiredPoolGracePeriod must not be negative: " + gracePeriod);
+            }
+            this.retiredPoolGracePeriod = gracePeriod;
+            return this;
+        }
+
+        public ClusterConfig toConfig() {
+            return new ClusterConfig(databases, shards, strategy, keyType, pins);
+        }
+
+        public ShardCluster build() {
+            return new ShardCluster(ClusterPlan.compile(toConfig()), jooq, retiredPoolGracePeriod);
+        }
+    }
+}

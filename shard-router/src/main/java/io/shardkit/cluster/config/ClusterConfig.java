@@ -1,0 +1,150 @@
+package io.shardkit.cluster.config;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.shardkit.cluster.internal.ClusterPlan;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The description of a cluster, as written in {@code shards.yml} or assembled by {@code ShardCluster.builder()}.
+ * A plain value: nothing is checked until {@link #validate()} or {@code ShardCluster.create}, which check it as a
+ * whole.
+ *
+ * @param databases physical databases by name, one connection pool each
+ * @param shards    logical shards, each placed on a database (and optionally a schema)
+ * @param strategy  how keys map to logical shards
+ * @param keyType   the type of every shard key (long, string, uuid, bytes, instant); required for pins and ranges
+ * @param pins      key → shard overrides consulted before the strategy
+ * @param reads     how reads use replicas; null for the defaults
+ * @param migrations what {@code shard-migrate} applies to every shard; null when the file does not say
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ClusterConfig(
+        Map<String, DatabaseConfig> databases,
+        List<ShardConfig> shards,
+        StrategyConfig strategy,
+        String keyType,
+        Map<String, String> pins,
+        ReadsConfig reads,
+        MigrationsConfig migrations) {
+
+    /**
+     * Checks this description as a whole, as {@code ShardCluster.create} does, without connecting to anything.
+     *
+     * @return the warnings (e.g. a database no shard uses); they do not stop a cluster from starting
+     * @throws ShardConfigException listing every problem, each naming its property
+     */
+    public List<String> validate() {
+        return ClusterPlan.compile(this).warnings();
+    }
+
+    /** The same cluster without {@code reads} settings (replica defaults). */
+    public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
+                         String keyType, Map<String, String> pins) {
+        this(databases, shards, strategy, keyType, pins, null, null);
+    }
+
+    /** The same cluster without a {@code migrations} section. */
+    public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
+                         String keyType, Map<String, String> pins, ReadsConfig reads) {
+        this(databases, shards, strategy, keyType, pins, reads, null);
+    }
+
+    public ClusterConfig {
+        databases = databases == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(databases));
+        shards = shards == null ? List.of() : List.copyOf(shards);
+        pins = pins == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pins));
+    }
+
+    /**
+     * A physical database: one HikariCP pool, plus one per read replica. {@code toString()} never shows a password.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DatabaseConfig(String url, String username, String password, String dialect, PoolConfig pool,
+                                 List<ReplicaConfig> replicas) {
+        public DatabaseConfig {
+            replicas = replicas == null ? List.of() : List.copyOf(replicas);
+        }
+
+        /** A database without replicas. */
+        public DatabaseConfig(String url, String username, String password, String dialect, PoolConfig pool) {
+            this(url, username, password, dialect, pool, null);
+        }
+
+        @Override
+        public String toString() {
+            return "DatabaseConfig[url=" + JdbcUrls.redact(url) + ", username=" + username
+                    + ", password=" + (password == null ? "none" : "*****") + ", dialect=" + dialect + ", pool=" + pool
+                    + ", replicas=" + replicas + "]";
+        }
+    }
+
+    /** A read replica of a database; same dialect as its primary. {@code toString()} never shows the password. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ReplicaConfig(String url, String username, String password, PoolConfig pool) {
+        @Override
+        public String toString() {
+            return "ReplicaConfig[url=" + JdbcUrls.redact(url) + ", username=" + username
+                    + ", password=" + (password == null ? "none" : "*****") + ", pool=" + pool + "]";
+        }
+    }
+
+    /**
+     * How reads use replicas; null fields take the defaults.
+     *
+     * @param maxReplicaLagMs           a replica further behind than this is skipped (default 1000)
+     * @param lagCheckIntervalMs        how long a measured lag is trusted before it is measured again (default 250)
+     * @param retryFailedReplicaAfterMs how long a replica that failed is left alone (default 5000)
+     * @param stickyAfterWriteMs        after a write in a session, that session's reads of the shard go to the
+     *                                  primary for this long (default 0: rely on consistency tokens)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ReadsConfig(Long maxReplicaLagMs, Long lagCheckIntervalMs, Long retryFailedReplicaAfterMs,
+                              Long stickyAfterWriteMs) {
+    }
+
+    /**
+     * What the {@code shard-migrate} CLI applies to every shard; the router itself ignores this section.
+     *
+     * @param locations  Flyway locations ({@code filesystem:db/migration}, {@code classpath:db/migration}); a
+     *                   relative {@code filesystem:} path is read from the directory of the file that names it
+     * @param allowClean whether {@code clean} (which drops every object in every shard's schema) may run at all;
+     *                   the CLI also wants {@code --allow-clean} on the command line. Default false.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record MigrationsConfig(List<String> locations, Boolean allowClean) {
+        public MigrationsConfig {
+            locations = locations == null ? List.of() : List.copyOf(locations);
+        }
+    }
+
+    /** Pool settings passed to HikariCP; null means HikariCP's default. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PoolConfig(Integer maximumPoolSize, Integer minimumIdle, Long connectionTimeoutMs,
+                             Long idleTimeoutMs, Long maxLifetimeMs) {
+    }
+
+    /** A logical shard on a database; {@code schema} set when several logical shards share one database. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ShardConfig(String id, String database, String schema, Integer weight) {
+    }
+
+    /**
+     * @param type         range, modulo, consistent-hash, jump or embedded-id
+     * @param hash         murmur3 (default) or fnv1a32; not for range or embedded-id
+     * @param virtualNodes points per unit of weight on the ring; consistent-hash only
+     * @param ranges       the ranges; range only
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record StrategyConfig(String type, String hash, Integer virtualNodes, List<RangeConfig> ranges) {
+        public StrategyConfig {
+            ranges = ranges == null ? null : List.copyOf(ranges);
+        }
+    }
+
+    /** Keys from {@code from} (inclusive) to {@code to} (exclusive); the word {@code unbounded} opens an end. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RangeConfig(String shard, String from, String to) {
+    }
+}
