@@ -101,8 +101,25 @@ class ProcessSignalTest {
         }
     }
 
+    /**
+     * A process started with SIGINT ignored (a background job of a shell without job control) passes that on to its
+     * children, and a JVM keeps an ignored SIGINT ignored, as it should: Ctrl-C cannot reach the CLI then.
+     */
+    static void assertSigintNotIgnored() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.exists(status)) return; // not Linux: no way to tell, the test says what it finds
+        for (String line : Files.readAllLines(status)) {
+            if (line.startsWith("SigIgn:") && (Long.parseLong(line.substring(7).trim(), 16) & (1L << 1)) != 0) {
+                throw new AssertionError("this build runs with SIGINT ignored (started in the background by a shell"
+                        + " without job control?); the CLI under test would inherit that — run the build in the"
+                        + " foreground or with job control (set -m)");
+            }
+        }
+    }
+
     @Test
     void ctrlCFinishesTheRunningShardPrintsTheReportAndExits130(@TempDir Path dir) throws Exception {
+        assertSigintNotIgnored();
         try (EmbeddedShards dbs = EmbeddedShards.start(Engine.POSTGRES, 3)) {
             ShardMigrateCliTest.migrations(dir, "sleepy");
             Path yml = Cli.shardsYml(dir, dbs, ShardMigrateCliTest.LOCATIONS);
