@@ -9,10 +9,17 @@ import java.lang.module.ModuleDescriptor;
 import java.lang.module.ModuleFinder;
 import java.lang.module.ModuleReference;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +36,25 @@ class ModuleBoundaryTest {
                 unqualifiedExports(router));
         assertEquals(new TreeSet<>(Set.of("io.shardkit.router", "io.shardkit.router.internal", "io.shardkit.cluster",
                 "io.shardkit.cluster.config", "io.shardkit.cluster.internal")), new TreeSet<>(router.packages()));
+    }
+
+    /** The routing contract is pure: its classes name nothing of the runtime, JDBC, pools or jOOQ. */
+    @Test
+    void theRoutingPackageDependsOnNoRuntime() throws Exception {
+        Path location = Path.of(ShardCluster.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+        List<String> offenders = new ArrayList<>();
+        try (FileSystem jar = location.toString().endsWith(".jar") ? FileSystems.newFileSystem(location) : null) {
+            Path routing = (jar == null ? location : jar.getPath("/")).resolve("io/shardkit/router");
+            try (Stream<Path> classes = Files.walk(routing)) {
+                for (Path c : classes.filter(f -> f.toString().endsWith(".class")).toList()) {
+                    String constants = new String(Files.readAllBytes(c), StandardCharsets.ISO_8859_1);
+                    for (String runtime : List.of("io/shardkit/cluster", "java/sql", "javax/sql", "com/zaxxer", "org/jooq")) {
+                        if (constants.contains(runtime)) offenders.add(routing.relativize(c) + " uses " + runtime);
+                    }
+                }
+            }
+        }
+        assertEquals(List.of(), offenders);
     }
 
     @Test
