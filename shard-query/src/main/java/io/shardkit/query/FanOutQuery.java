@@ -6,7 +6,7 @@ import io.shardkit.query.planner.DialectRules;
 import io.shardkit.query.planner.QueryShape;
 import io.shardkit.query.planner.SelectReader;
 import io.shardkit.query.planner.ShardQueries;
-import io.shardkit.router.RangeStrategy;
+import io.shardkit.router.RangeScannable;
 import io.shardkit.router.ShardId;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -71,12 +71,13 @@ public final class FanOutQuery<R extends Record> {
     }
 
     /**
-     * Only the shards that can hold keys in {@code [from, to]}: with a range strategy, those whose ranges overlap it
-     * (and any shard a pin points to); with a hashing strategy, every shard.
+     * Only the shards that can hold keys in {@code [from, to]}: with a strategy that keeps keys in order
+     * ({@link RangeScannable}, e.g. the range strategy), those it names (and any shard a pin points to); with a
+     * hashing strategy, every shard.
      */
     public FanOutQuery<R> forRange(Object from, Object to) {
-        if (cluster.router().strategy() instanceof RangeStrategy range) {
-            Set<ShardId> shards = new LinkedHashSet<>(range.shardsOverlapping(from, to));
+        if (cluster.router().strategy() instanceof RangeScannable ordered) {
+            Set<ShardId> shards = new LinkedHashSet<>(ordered.shardsOverlapping(from, to));
             shards.addAll(cluster.router().pins().targets());
             only = List.copyOf(shards);
         } else {

@@ -112,6 +112,17 @@ class RangeStrategyTest {
     }
 
     @Test
+    void aKeyRangeOverlapsOnlyTheShardsThatCanHoldItsKeys() {
+        RangeScannable scannable = OPEN_LONGS; // what a fan-out sees: the capability, not the class
+        assertEquals(List.of(S1), scannable.shardsOverlapping(0L, 999L));
+        assertEquals(List.of(S0, S1), scannable.shardsOverlapping(-5, 0)); // ints widen; both ends inclusive
+        assertEquals(List.of(S1, S2), scannable.shardsOverlapping(999L, 1000L));
+        assertEquals(List.of(S0, S1, S2), scannable.shardsOverlapping(Long.MIN_VALUE, Long.MAX_VALUE));
+        assertKeyError("this range strategy routes long keys and cannot route a string key — pass a long key",
+                () -> scannable.shardsOverlapping("a", "b"));
+    }
+
+    @Test
     void intKeysRouteLikeLongKeys() {
         for (int key : new int[] {Integer.MIN_VALUE, -1, 0, 1, 999, 1000, Integer.MAX_VALUE}) {
             assertEquals(OPEN_LONGS.shardFor((long) key), OPEN_LONGS.shardFor((Object) key), "key " + key);
