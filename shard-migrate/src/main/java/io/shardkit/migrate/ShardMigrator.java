@@ -78,6 +78,7 @@ public final class ShardMigrator {
         this.migrations = migrations;
     }
 
+    /** Starts a migrator's settings: the cluster, locations, canaries, concurrency; {@code load()} scans once. */
     public static Builder configure() {
         return new Builder();
     }

@@ -34,6 +34,7 @@ public final class FanOut {
         this.cluster = cluster;
     }
 
+    /** Fan-outs over {@code cluster}'s shards; cheap, holds nothing but the cluster. */
     public static FanOut on(ShardCluster cluster) {
         return new FanOut(Objects.requireNonNull(cluster, "cluster"));
     }

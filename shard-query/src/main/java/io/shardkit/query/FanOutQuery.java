@@ -52,11 +52,13 @@ public final class FanOutQuery<R extends Record> {
 
     // ---- which shards -------------------------------------------------------------------------------------------
 
+    /** Every logical shard of the cluster (the default). */
     public FanOutQuery<R> onAllShards() {
         only = null;
         return this;
     }
 
+    /** Only these shards; the answer is then what one database holding their rows would return. */
     public FanOutQuery<R> onShards(ShardId... shards) {
         only = List.copyOf(new LinkedHashSet<>(Arrays.asList(shards)));
         return this;
@@ -97,6 +99,7 @@ public final class FanOutQuery<R extends Record> {
         return this;
     }
 
+    /** What one shard's failure does to the rest: fail fast (the default) or return the others' rows as partial. */
     public FanOutQuery<R> onFailure(FailurePolicy policy) {
         this.policy = Objects.requireNonNull(policy, "policy");
         return this;

@@ -79,6 +79,11 @@ public final class ShardCluster implements AutoCloseable {
         return create(ShardsYaml.load(file, env));
     }
 
+    /**
+     * Validates {@code config} as a whole and starts the cluster: one pool per database and replica, a jOOQ context
+     * per logical shard. Throws {@link io.shardkit.cluster.config.ShardConfigException} listing every problem
+     * before any connection is opened.
+     */
     public static ShardCluster create(ClusterConfig config) {
         return create(config, defaultJooqConfiguration());
     }
@@ -89,6 +94,7 @@ public final class ShardCluster implements AutoCloseable {
         return new ShardCluster(ClusterPlan.compile(config), jooq, DEFAULT_RETIRED_POOL_GRACE_PERIOD);
     }
 
+    /** A cluster described in code instead of {@code shards.yml}; see {@link Builder}. */
     public static Builder builder() {
         return new Builder();
     }
@@ -100,10 +106,16 @@ public final class ShardCluster implements AutoCloseable {
 
     // ---- routing ----------------------------------------------------------------------------------------------
 
+    /** The logical shard of {@code key}, by the directory pins, then the strategy; no I/O. */
     public ShardId shardFor(long key) {
         return current().router.shardFor(key);
     }
 
+    /**
+     * The logical shard of a key of any supported type (long, int, String, UUID, byte[], Instant); a null key or one
+     * of another type than the cluster's {@code keyType} fails here ({@code ShardException.Code.KEY}), before any
+     * query.
+     */
     public ShardId shardFor(Object key) {
         return current().router.shardFor(key);
     }
@@ -114,6 +126,7 @@ public final class ShardCluster implements AutoCloseable {
         return t.nodes.get(t.router.shardFor(key)).shard.dsl();
     }
 
+    /** The jOOQ context of the key's shard (primary): every statement it runs goes to that shard's database. */
     public DSLContext dsl(Object key) {
         return node(key).shard.dsl();
     }
@@ -186,6 +199,7 @@ public final class ShardCluster implements AutoCloseable {
         return repositories.forSession(type, session);
     }
 
+    /** The current key → shard mapping; replaced, not changed, by {@link #reconfigure}. */
     public ShardRouter router() {
         return current().router;
     }
@@ -195,6 +209,7 @@ public final class ShardCluster implements AutoCloseable {
         return current().ordered;
     }
 
+    /** A logical shard by id: its database, schema, dialect and context; an unknown id fails with {@code KEY}. */
     public Shard shard(ShardId id) {
         return node(Objects.requireNonNull(id, "id")).shard;
     }
@@ -229,6 +244,7 @@ public final class ShardCluster implements AutoCloseable {
         return current().poolStats();
     }
 
+    /** Pool statistics of one physical database (its primary's pool). */
     public PoolStats poolStats(String database) {
         return current().poolStats(database);
     }
@@ -307,41 +323,50 @@ public final class ShardCluster implements AutoCloseable {
         private Builder() {
         }
 
+        /** A physical database (one pool) named {@code name}; its dialect is inferred from the JDBC URL. */
         public Builder database(String name, String url, String username, String password) {
             return database(name, new DatabaseConfig(url, username, password, null, null));
         }
 
+        /** A physical database with every setting of {@code shards.yml}: pool, dialect, replicas. */
         public Builder database(String name, DatabaseConfig database) {
             databases.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(database, "database"));
             return this;
         }
 
+        /** A logical shard on {@code database}; shards are numbered in the order they are added. */
         public Builder shard(String id, String database) {
             return shard(new ShardConfig(id, database, null, null));
         }
 
+        /** A logical shard in {@code schema} of {@code database}, for several logical shards on one database. */
         public Builder shard(String id, String database, String schema) {
             return shard(new ShardConfig(id, database, schema, null));
         }
 
+        /** A logical shard with every setting of {@code shards.yml} (e.g. its weight on a ring). */
         public Builder shard(ShardConfig shard) {
             shards.add(Objects.requireNonNull(shard, "shard"));
             return this;
         }
 
+        /** The key → shard strategy as {@code shards.yml} writes it; the shortcuts below cover the usual ones. */
         public Builder strategy(StrategyConfig strategy) {
             this.strategy = Objects.requireNonNull(strategy, "strategy");
             return this;
         }
 
+        /** A consistent-hash ring with {@code virtualNodes} points per shard (1024 balances within ~5 %). */
         public Builder consistentHash(int virtualNodes) {
             return strategy(new StrategyConfig("consistent-hash", null, virtualNodes, null));
         }
 
+        /** {@code hash(key) mod shards}: moves almost every key on a resize; only to match an existing scheme. */
         public Builder modulo(KeyHash hash) {
             return strategy(new StrategyConfig("modulo", hash.configName(), null, null));
         }
 
+        /** Jump consistent hash: perfect balance, and a resize moves only the keys the new shard takes. */
         public Builder jump() {
             return strategy(new StrategyConfig("jump", null, null, null));
         }
@@ -352,6 +377,7 @@ public final class ShardCluster implements AutoCloseable {
             return strategy(new StrategyConfig("range", null, null, ranges));
         }
 
+        /** The one type of every shard key; keys of another type are refused. Required for pins and ranges. */
         public Builder keyType(ShardKeyType keyType) {
             this.keyType = keyType.configName();
             return this;
@@ -383,10 +409,12 @@ public final class ShardCluster implements AutoCloseable {
             return this;
         }
 
+        /** The description assembled so far, as {@code shards.yml} would give it; nothing is checked yet. */
         public ClusterConfig toConfig() {
             return new ClusterConfig(databases, shards, strategy, keyType, pins);
         }
 
+        /** Validates the description as a whole (every problem at once) and starts the cluster. */
         public ShardCluster build() {
             return new ShardCluster(ClusterPlan.compile(toConfig()), jooq, retiredPoolGracePeriod);
         }

@@ -65,6 +65,7 @@ public final class RowIdGenerator {
         }
     }
 
+    /** A generator's settings: epoch (default 2026-01-01) and how long to wait for a clock that stepped back. */
     public static Builder builder() {
         return new Builder();
     }

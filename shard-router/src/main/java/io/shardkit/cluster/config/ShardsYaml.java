@@ -45,10 +45,12 @@ public final class ShardsYaml {
     private ShardsYaml() {
     }
 
+    /** Reads a {@code shards.yml}, resolving {@code ${VAR}} from the process environment; nothing is validated yet. */
     public static ClusterConfig load(Path file) {
         return load(file, System::getenv);
     }
 
+    /** As {@link #load(Path)}, resolving {@code ${VAR}} with {@code env}; a missing or unreadable file fails by name. */
     public static ClusterConfig load(Path file, Function<String, String> env) {
         String text;
         try {
@@ -61,6 +63,7 @@ public final class ShardsYaml {
         return parse(text, env);
     }
 
+    /** Reads {@code shards.yml} text, resolving {@code ${VAR}} with {@code env}; syntax errors and unknown keys fail naming where. */
     public static ClusterConfig parse(String yaml, Function<String, String> env) {
         Objects.requireNonNull(env, "env");
         JsonNode root;
