@@ -84,6 +84,11 @@ final class ShardTask implements Runnable {
         return job.rowsRead();
     }
 
+    /** The producer holds a row its full buffer has no room for: it reads no further until the consumer takes one. */
+    boolean waitingForConsumer() {
+        return control.handingOver() && buffer.full();
+    }
+
     /** Not yet holding a connection: a stop now keeps it from taking one that a stopped shard gives back. */
     boolean waiting() {
         return control.waiting();
