@@ -119,4 +119,14 @@ final class RowBuffer {
             lock.unlock();
         }
     }
+
+    /** {@code capacity} rows wait: the producer's next {@link #put} blocks until the consumer takes one. */
+    boolean full() {
+        lock.lock();
+        try {
+            return rows.size() >= capacity;
+        } finally {
+            lock.unlock();
+        }
+    }
 }

@@ -133,6 +133,11 @@ final class ShardStreams implements AutoCloseable {
         return tasks.get(shardIndex).rowsRead();
     }
 
+    /** The shard's producer waits for the consumer with a full buffer and a row in hand (tests: the buffer bound). */
+    boolean waitingForConsumer(int shardIndex) {
+        return tasks.get(shardIndex).waitingForConsumer();
+    }
+
     // ---- start ------------------------------------------------------------------------------------------------
 
     private static Map<ShardId, ResultQuery<? extends Record>> queries(List<Shard> shards,
