@@ -212,9 +212,7 @@ class MergeDefectsTest {
         Field<BigDecimal> v = field(name("v"), SQLDataType.DECIMAL(12, 2));
         Field<BigDecimal> w = field(name("w"), SQLDataType.DECIMAL(12, 2));
         Field<Long> k = field(name("k"), SQLDataType.BIGINT);
-        List<DSLContext> all = new ArrayList<>(List.of(single));
-        cluster.shards().forEach(s -> all.add(s.dsl()));
-        for (DSLContext d : all) d.createTable(ties).columns(v, w, k).execute();
+        createEverywhere(ties, v, w, k);
         // one 0.01 (and one -0.01) among 2,048 rows: the exact averages, ±0.0000048828125, are ties at H2's scale 12
         for (long i = 1; i <= 2048; i++) {
             Object[] row = {i == 7 ? new BigDecimal("0.01") : new BigDecimal("0.00"), i == 9 ? new BigDecimal("-0.01") : new BigDecimal("0.00"), i};
@@ -287,9 +285,7 @@ class MergeDefectsTest {
         Table<Record> near = table(name("near_half"));
         Field<BigDecimal> v = field(name("v"), SQLDataType.DECIMAL(12, 2));
         Field<Long> k = field(name("k"), SQLDataType.BIGINT);
-        List<DSLContext> all = new ArrayList<>(List.of(single));
-        cluster.shards().forEach(s -> all.add(s.dsl()));
-        for (DSLContext d : all) d.createTable(near).columns(v, k).execute();
+        createEverywhere(near, v, k);
         var rows = new ArrayList<Object[]>();
         for (long i = 1; i <= 10_001; i++) rows.add(new Object[] {new BigDecimal(i == 5_000 ? "50.00" : "0.00"), i});
         insertAll(single, near, rows);
@@ -297,6 +293,12 @@ class MergeDefectsTest {
             insertAll(s.dsl(), near, rows.stream().filter(r -> cluster.shardFor((Long) r[1]).equals(s.id())).toList());
         }
         sameRows(select(cast(avg(v), SQLDataType.DECIMAL(20, 2)), avg(v), avg(v).mul(inline(2))).from(near));
+    }
+
+    /** The table in the single database and on every shard. */
+    private void createEverywhere(Table<Record> t, Field<?>... columns) {
+        single.createTable(t).columns(columns).execute();
+        for (var shard : cluster.shards()) shard.dsl().createTable(t).columns(columns).execute();
     }
 
     private static void insertAll(DSLContext dsl, Table<Record> t, List<Object[]> rows) {
