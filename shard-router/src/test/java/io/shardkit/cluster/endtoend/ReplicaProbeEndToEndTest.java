@@ -1,4 +1,4 @@
-package io.shardkit.test;
+package io.shardkit.cluster.endtoend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,6 +10,8 @@ import io.shardkit.cluster.config.ClusterConfig.ReplicaConfig;
 import io.shardkit.cluster.config.ClusterConfig.ShardConfig;
 import io.shardkit.cluster.config.ClusterConfig.StrategyConfig;
 import io.shardkit.cluster.config.ClusterConfig;
+import io.shardkit.test.ReplicatedPostgres;
+import io.shardkit.test.TestDatabase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
