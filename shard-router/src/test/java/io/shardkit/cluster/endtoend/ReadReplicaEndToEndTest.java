@@ -1,4 +1,4 @@
-package io.shardkit.test;
+package io.shardkit.cluster.endtoend;
 
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
@@ -18,6 +18,8 @@ import io.shardkit.cluster.config.ClusterConfig.ReplicaConfig;
 import io.shardkit.cluster.config.ClusterConfig.ShardConfig;
 import io.shardkit.cluster.config.ClusterConfig.StrategyConfig;
 import io.shardkit.cluster.config.ClusterConfig;
+import io.shardkit.test.ReplicatedPostgres;
+import io.shardkit.test.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.time.Duration;
@@ -113,20 +115,7 @@ class ReadReplicaEndToEndTest {
 
     /** Replicas are probed in the background: a new cluster reads its primary until the first probe is in. */
     static void awaitReplicaUsed(ShardCluster c) {
-        await("a replica probed usable", () -> c.readDsl(1L) != c.dsl(1L));
-    }
-
-    /** Polls {@code condition}; the bound only turns a hang into a failure. */
-    static void await(String what, java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) throw new AssertionError("gave up waiting: " + what);
-            try {
-                Thread.sleep(5);
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
+        Await.until("a replica probed usable", () -> c.readDsl(1L) != c.dsl(1L));
     }
 
     @AfterEach
@@ -166,7 +155,7 @@ class ReadReplicaEndToEndTest {
         // Once replay resumes and passes the token, the replica is used again — and has the new value.
         pg.resumeReplay();
         pg.awaitReplayCaughtUp(Duration.ofSeconds(10));
-        await("the probe sees the replica past the token", () -> nextRequest.readDsl(key) != cluster.dsl(key));
+        Await.until("the probe sees the replica past the token", () -> nextRequest.readDsl(key) != cluster.dsl(key));
         DSLContext read = nextRequest.readDsl(key);
         assertTrue(onReplica(read), "caught up: the token's read uses the replica again");
         assertEquals("new", read.select(V).from(KV).fetchOne(V));
@@ -215,7 +204,7 @@ class ReadReplicaEndToEndTest {
         assertTrue(onReplica(cluster.readDsl(key)));
         pg.stopReplica();
         try {
-            await("the probe sees the replica down", () -> cluster.readDsl(key) == cluster.dsl(key));
+            Await.until("the probe sees the replica down", () -> cluster.readDsl(key) == cluster.dsl(key));
             DSLContext read = cluster.readDsl(key);
             assertTrue(!onReplica(read), "the stopped replica was skipped");
             assertEquals("old", read.select(V).from(KV).fetchOne(V));
@@ -227,20 +216,39 @@ class ReadReplicaEndToEndTest {
         assertTrue(onReplica(cluster.readDsl(key)), "retried and used again");
     }
 
+    /**
+     * A window far longer than any test run holds the session on the primary although the replica is provably
+     * past its write; a short one ends, and not before its time. No step depends on how fast the machine is.
+     */
     @Test
     void withAStickyWindowASessionReadsThePrimaryForAWhileAfterItsWrite() throws Exception {
-        try (ShardCluster sticky = ShardCluster.create(config(60_000, 200, 700))) {
+        try (ShardCluster sticky = ShardCluster.create(config(60_000, 200, Duration.ofMinutes(10).toMillis()))) {
             awaitReplicaUsed(sticky);
             ShardSession session = sticky.session();
             session.dsl(key).update(KV).set(V, "sticky").where(K.eq(key)).execute();
-            pg.awaitReplayCaughtUp(Duration.ofSeconds(10));
-            long written = System.nanoTime();
-            // The replica already has the write, but the window keeps this session on the primary...
+            // A session seeded with the writer's token but without its write reads the replica once the probe has
+            // seen it past the write: from then on only the window can keep the writer on the primary.
+            ShardSession sameTokenNoWrite = sticky.session(session.token());
+            Await.until("the replica probed past the write", () -> sameTokenNoWrite.readDsl(key) != sticky.dsl(key));
+            assertEquals("sticky", sameTokenNoWrite.readDsl(key).select(V).from(KV).fetchOne(V));
+
             assertTrue(!onReplica(session.readDsl(key)), "inside the sticky window: the primary");
-            // ...while other callers read the replica.
+            // Other callers read the replica meanwhile.
             assertTrue(onReplica(sticky.readDsl(key)));
-            Thread.sleep(Math.max(0, 800 - (System.nanoTime() - written) / 1_000_000));
-            assertTrue(onReplica(session.readDsl(key)), "after the window, the caught-up replica again");
+        }
+        long windowMs = 300;
+        try (ShardCluster brief = ShardCluster.create(config(60_000, 200, windowMs))) {
+            awaitReplicaUsed(brief);
+            ShardSession session = brief.session();
+            long beforeWrite = System.nanoTime();
+            session.dsl(key).update(KV).set(V, "brief").where(K.eq(key)).execute();
+            Await.until("the writer back on the replica after its window", () -> session.readDsl(key) != brief.dsl(key));
+            // A lower bound only: a slow machine makes it longer, never shorter.
+            long heldMs = (System.nanoTime() - beforeWrite) / 1_000_000;
+            assertTrue(heldMs >= windowMs, "back on the replica " + heldMs + " ms after the write, inside its window");
+            DSLContext read = session.readDsl(key);
+            assertTrue(onReplica(read), "after the window, the caught-up replica again");
+            assertEquals("brief", read.select(V).from(KV).fetchOne(V));
         }
     }
 

@@ -1,4 +1,4 @@
-package io.shardkit.test;
+package io.shardkit.cluster.endtoend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -8,6 +8,9 @@ import io.shardkit.cluster.ShardCluster;
 import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
 import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
 import io.shardkit.router.ShardException;
+import io.shardkit.test.EmbeddedShards;
+import io.shardkit.test.Engine;
+import io.shardkit.test.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;

@@ -1,4 +1,4 @@
-package io.shardkit.test;
+package io.shardkit.cluster.endtoend;
 
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
@@ -17,6 +17,9 @@ import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
 import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
 import io.shardkit.cluster.config.ClusterConfig;
 import io.shardkit.router.ShardId;
+import io.shardkit.test.EmbeddedShards;
+import io.shardkit.test.Engine;
+import io.shardkit.test.TestDatabase;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.ArrayList;

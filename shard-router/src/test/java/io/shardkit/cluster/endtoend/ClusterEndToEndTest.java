@@ -1,4 +1,4 @@
-package io.shardkit.test;
+package io.shardkit.cluster.endtoend;
 
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
@@ -10,6 +10,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shardkit.cluster.Shard;
 import io.shardkit.cluster.ShardCluster;
 import io.shardkit.router.ShardId;
+import io.shardkit.test.EmbeddedShards;
+import io.shardkit.test.Engine;
+import io.shardkit.test.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.util.HashMap;

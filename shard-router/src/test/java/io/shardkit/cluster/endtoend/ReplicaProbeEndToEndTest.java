@@ -1,4 +1,4 @@
-package io.shardkit.test;
+package io.shardkit.cluster.endtoend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -10,10 +10,11 @@ import io.shardkit.cluster.config.ClusterConfig.ReplicaConfig;
 import io.shardkit.cluster.config.ClusterConfig.ShardConfig;
 import io.shardkit.cluster.config.ClusterConfig.StrategyConfig;
 import io.shardkit.cluster.config.ClusterConfig;
+import io.shardkit.test.ReplicatedPostgres;
+import io.shardkit.test.TestDatabase;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 import org.jooq.DSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -76,32 +77,23 @@ class ReplicaProbeEndToEndTest {
         return cluster.readDsl(key) == cluster.dsl(key);
     }
 
-    /** Polls {@code condition}; the bound only turns a hang into a failure, it measures nothing. */
-    static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) throw new AssertionError("gave up waiting: " + what);
-            Thread.sleep(10);
-        }
-    }
-
     @Test
     void theCallersThreadNeverRunsAProbe() throws Exception {
         for (int i = 0; i < 20; i++) cluster.readDsl(key).fetchValue("select 1");
-        await("a probe", () -> !driver.markedSqlThreads.isEmpty());
+        Await.until("a probe", () -> !driver.markedSqlThreads.isEmpty());
         String caller = Thread.currentThread().getName();
         assertFalse(driver.markedSqlThreads.contains(caller), "probed on the caller's thread: " + driver.markedSqlThreads);
         assertTrue(driver.markedSqlThreads.stream().allMatch(t -> t.startsWith("shardkit-replica-probe")),
                 driver.markedSqlThreads.toString());
-        await("the probe's result", () -> !readsPrimary());
+        Await.until("the probe's result", () -> !readsPrimary());
         assertTrue(onReplica(cluster.readDsl(key)), "the probed replica serves reads");
     }
 
     @Test
     void aReplicaThatIsDownNeverMakesAReadWaitAndIsUsedAgainOnceBack() throws Exception {
-        await("the replica probed healthy", () -> !readsPrimary());
+        Await.until("the replica probed healthy", () -> !readsPrimary());
         pg.stopReplica();
-        await("the replica seen down", this::readsPrimary);
+        Await.until("the replica seen down", this::readsPrimary);
         int attemptsWhenDown = driver.connectAttempts.get();
         long start = System.nanoTime();
         int reads = 0;
@@ -120,7 +112,7 @@ class ReplicaProbeEndToEndTest {
                 + " caller's thread waited for them (of " + driver.connectAttempts.get() + ", over " + reads + " reads)");
 
         pg.startReplica();
-        await("the replica used again", () -> !readsPrimary());
+        Await.until("the replica used again", () -> !readsPrimary());
         DSLContext read = cluster.readDsl(key);
         assertTrue(cluster.dsl(key) != read, "the replica is handed out again");
         assertTrue(onReplica(read), "back and probed healthy: reads use it again");

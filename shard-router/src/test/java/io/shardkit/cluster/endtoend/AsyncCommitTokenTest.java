@@ -1,4 +1,4 @@
-package io.shardkit.test;
+package io.shardkit.cluster.endtoend;
 
 import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
@@ -15,6 +15,8 @@ import io.shardkit.cluster.config.ClusterConfig.ReplicaConfig;
 import io.shardkit.cluster.config.ClusterConfig.ShardConfig;
 import io.shardkit.cluster.config.ClusterConfig.StrategyConfig;
 import io.shardkit.cluster.config.ClusterConfig;
+import io.shardkit.test.ReplicatedPostgres;
+import io.shardkit.test.TestDatabase;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
