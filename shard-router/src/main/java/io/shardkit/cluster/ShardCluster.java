@@ -21,15 +21,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import org.jooq.Configuration;
 import org.jooq.DSLContext;
 import org.jooq.conf.RenderQuotedNames;
 import org.jooq.conf.Settings;
 import org.jooq.impl.DefaultConfiguration;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Many databases used as one: routes a shard key to its logical shard, and the logical shard to a pool and a
@@ -41,32 +38,14 @@ import org.slf4j.LoggerFactory;
  * connection is opened. Thread-safe. {@link #reconfigure} swaps the whole topology atomically.
  */
 public final class ShardCluster implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ShardCluster.class);
-
-    private final Configuration jooq;
-    private final AtomicReference<Topology> topology = new AtomicReference<>();
+    private final LiveTopology topology;
     private final ShardedRepositories repositories = new ShardedRepositories(this);
-    private final PoolRetirement retirement;
-    private ReplicaProber prober;
-    private volatile boolean closed;
 
     /** How long a pool replaced by {@link #reconfigure} may take to drain before it is closed anyway. */
     public static final Duration DEFAULT_RETIRED_POOL_GRACE_PERIOD = Duration.ofSeconds(30);
 
     private ShardCluster(ClusterPlan plan, Configuration jooq, Duration retiredPoolGracePeriod) {
-        this.jooq = jooq;
-        Topology t = Topology.open(plan, jooq, null);
-        topology.set(t);
-        retirement = new PoolRetirement(retiredPoolGracePeriod);
-        prober = ReplicaProber.start(t.replicaPools(), t.reads);
-        logWarnings(plan);
-        LOG.info("Shardkit cluster started: {} logical shards on {} databases, {}", plan.placements().size(),
-                plan.databases().size(), plan.router());
-    }
-
-    /** A configuration's warnings do not stop it, so the log is the only place they can be seen. */
-    private static void logWarnings(ClusterPlan plan) {
-        for (String warning : plan.warnings()) LOG.warn("Shardkit configuration warning: {}", warning);
+        this.topology = new LiveTopology(plan, jooq, retiredPoolGracePeriod);
     }
 
     /** Reads, validates and starts the cluster described by a {@code shards.yml} file. */
@@ -260,53 +239,24 @@ public final class ShardCluster implements AutoCloseable {
      * way on it finish. Repositories are rebound before the swap: a failing repository factory fails this call.
      * On any error nothing changes.
      */
-    public synchronized void reconfigure(ClusterConfig config) {
-        ensureOpen();
-        ClusterPlan plan = ClusterPlan.compile(config);
-        Topology old = current();
-        Topology next = Topology.open(plan, jooq, old);
-        Runnable install;
-        try {
-            install = repositories.prepare(next);
-        } catch (Throwable e) {
-            next.closeUnusedBy(old); // the pools opened for next only
-            throw e;
-        }
-        topology.set(next);
-        install.run();
-        next.applyLiveChanges();
-        prober.stop();
-        prober = ReplicaProber.start(next.replicaPools(), next.reads);
-        old.retireUnusedBy(next, retirement);
-        logWarnings(plan);
-        LOG.info("Shardkit cluster reconfigured: {} logical shards on {} databases, {}", plan.placements().size(),
-                plan.databases().size(), plan.router());
+    public void reconfigure(ClusterConfig config) {
+        topology.current();
+        topology.reconfigure(ClusterPlan.compile(config), repositories::prepare);
     }
 
     private Topology current() {
-        ensureOpen();
-        return topology.get();
-    }
-
-    private void ensureOpen() {
-        if (closed) {
-            throw new ShardException(ShardException.Code.CLOSED, "this ShardCluster is closed — build a new one");
-        }
+        return topology.current();
     }
 
     /** Stops the replica probes and closes every pool, those still draining after a reconfigure included. */
     @Override
-    public synchronized void close() {
-        if (closed) return;
-        closed = true;
-        prober.stop();
-        topology.get().closeUnusedBy(null);
-        retirement.close();
+    public void close() {
+        topology.close();
     }
 
     @Override
     public String toString() {
-        Topology t = topology.get();
+        Topology t = topology.last();
         return "ShardCluster[" + t.ordered.size() + " shards on " + t.databaseCount() + " databases, " + t.router + "]";
     }
 
