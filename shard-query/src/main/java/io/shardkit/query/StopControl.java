@@ -219,6 +219,7 @@ final class StopControl {
     private void cancelOnServer() {
         if (connection == null) return;
         try {
+            if (statement != null && statement.isClosed()) return; // it ended as the stop came: nothing runs to cancel
             ServerCancel.cancel(connection, statement);
         } catch (SQLException | RuntimeException e) {
             LOG.warn("[shard {}] could not cancel its statement on the server: {}", shard, e.toString());
