@@ -4,6 +4,7 @@ import static org.jooq.impl.DSL.field;
 import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,6 +27,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -168,16 +171,13 @@ class ReadReplicaEndToEndTest {
         ShardSession session = cluster.session();
         session.dsl(key).update(KV).set(V, "waited").where(K.eq(key)).execute();
         ConsistencyToken token = session.token();
-        Thread resumer = Thread.ofVirtual().start(() -> {
-            try {
-                Thread.sleep(150);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            pg.resumeReplay();
-        });
-        DSLContext read = cluster.readDsl(key, token, Duration.ofSeconds(10));
-        resumer.join();
+        CompletableFuture<DSLContext> chosen = new CompletableFuture<>();
+        Thread reader = Thread.ofPlatform().start(() -> chosen.complete(cluster.readDsl(key, token, Duration.ofSeconds(120))));
+        // the read parks between looks at the probe's replay position: seen parked, it is waiting, not answered
+        Await.until("the tokened read waiting for the paused replica", () -> reader.getState() == Thread.State.TIMED_WAITING);
+        assertFalse(chosen.isDone(), "it did not settle for the primary while the replica is behind");
+        pg.resumeReplay();
+        DSLContext read = chosen.get(150, TimeUnit.SECONDS);
         assertTrue(onReplica(read), "it waited for the replica to catch up instead of going to the primary");
         assertEquals("waited", read.select(V).from(KV).fetchOne(V));
     }
@@ -190,7 +190,8 @@ class ReadReplicaEndToEndTest {
             pg.pauseReplay();
             strict.dsl(key).update(KV).set(V, "pending").where(K.eq(key)).execute();
             awaitReceived();
-            Thread.sleep(400); // now at least 400 ms behind: the last replayed commit is older than that
+            // lag grows while replay is paused; once a probe has measured it past 200 ms, reads skip the replica
+            Await.until("the probe sees the replica past the lag bound", () -> strict.readDsl(key) == strict.dsl(key));
             DSLContext read = strict.readDsl(key);
             assertTrue(!onReplica(read), "the lagging replica was skipped");
             assertEquals("pending", read.select(V).from(KV).fetchOne(V));
