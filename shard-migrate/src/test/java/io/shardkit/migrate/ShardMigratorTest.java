@@ -222,9 +222,9 @@ class ShardMigratorTest {
                     .database("db0", new DatabaseConfig(db.jdbcUrl(), db.username(), db.password(), null,
                             new PoolConfig(1, 0, 30_000L, null, null)))
                     .shard("s0", "db0").jump().build()) {
-                long started = System.nanoTime();
+                // refused by a check before Flyway runs: waiting for a second connection would end in the pool's
+                // timeout message instead, 30 s later
                 FleetReport report = ShardMigrator.configure().cluster(cluster).locations("classpath:fleet/base").load().migrate();
-                assertTrue(System.nanoTime() - started < 10_000_000_000L, "no wait for the pool's 30 s timeout");
                 assertEquals("[shard s0] the pool of database db0 allows 1 connection, and Flyway needs 2 on PostgreSQL "
                         + "(one holds the migration lock) — set databases.db0.pool.maximumPoolSize to 2 or more",
                         report.shard(ShardId.of("s0")).error().orElseThrow().message());
