@@ -1,15 +1,13 @@
 package io.shardkit.router;
 
-import io.shardkit.router.internal.Murmur3;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
 /**
  * A consistent-hash ring with virtual nodes and per-shard weights. A shard with weight {@code w} owns
- * {@code virtualNodes × w} points, each at {@code murmur3("<shardId>#<i>")}, so the ring depends only on the
- * shard ids — never on their order. A token belongs to the first point at or after it, wrapping at the top.
+ * {@code virtualNodes × w} points, each at {@code murmur3("<shardId>#<i>")} ({@link RingPoints}), so the ring
+ * depends only on the shard ids — never on their order. A token belongs to the first point at or after it, wrapping
+ * at the top.
  *
  * <p>Lookup is a binary search over a sorted {@code long[]}, narrowed first by a table indexed with the
  * token's top bits so that it touches one or two cache lines instead of a dozen. Each point is stored next to
@@ -40,41 +38,9 @@ public final class ConsistentHashRing extends HashingStrategy {
                     "virtualNodes must be positive: " + virtualNodes + " — try " + DEFAULT_VIRTUAL_NODES);
         }
         this.virtualNodes = virtualNodes;
-        long weightSum = 0;
-        for (ShardId s : shards) {
-            int w = weights.getOrDefault(s, 1);
-            if (w <= 0) {
-                throw new ShardException(ShardException.Code.CONFIG,
-                        "weight of shard " + s + " must be positive: " + w);
-            }
-            weightSum += w;
-        }
-        long requested = weightSum * virtualNodes;
-        if (requested > MAX_POINTS) {
-            throw new ShardException(ShardException.Code.CONFIG, "the ring would hold " + requested + " points (total weight "
-                    + weightSum + " × " + virtualNodes + " virtual nodes), more than " + MAX_POINTS
-                    + " — lower virtualNodes or the weights");
-        }
-        int total = (int) requested;
-        record Point(long position, ShardId owner) { }
-        Point[] all = new Point[total];
-        int n = 0;
-        for (ShardId s : shards) {
-            int count = weights.getOrDefault(s, 1) * virtualNodes;
-            for (int i = 0; i < count; i++) {
-                all[n++] = new Point(Murmur3.hashUtf8(s.value() + "#" + i), s);
-            }
-        }
-        // Ties (astronomically rare) are broken by shard id, so the ring never depends on declaration order.
-        Arrays.sort(all, Comparator.comparingLong(Point::position).thenComparing(Point::owner));
-        Map<ShardId, Integer> index = new java.util.HashMap<>();
-        for (int i = 0; i < this.shards.length; i++) index.put(this.shards[i], i);
-        ring = new long[2 * total];
+        ring = RingPoints.place(this.shards, weights, virtualNodes, MAX_POINTS);
+        int total = ring.length / 2;
         pointCount = total;
-        for (int i = 0; i < total; i++) {
-            ring[2 * i] = all[i].position();
-            ring[2 * i + 1] = index.get(all[i].owner());
-        }
         // One to two points per bucket: the table stays small enough to live in the L1/L2 cache.
         int bits = Math.max(1, 31 - Integer.numberOfLeadingZeros(total));
         bucketShift = 64 - bits;
