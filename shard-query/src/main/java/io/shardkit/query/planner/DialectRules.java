@@ -66,13 +66,17 @@ public final class DialectRules {
      * becomes 'AIR       '). Refused: the merge cannot keep such a value as H2 computed it.
      */
     public static void checkStored(QueryShape shape, Function<String, DataType<?>> columnType, SQLDialect dialect) {
-        if (dialect.family() != SQLDialect.H2) return;
+        if (dialect.family() != SQLDialect.H2 && dialect.family() != SQLDialect.POSTGRES) return;
         List<String> columns = FinalQuery.partialColumns(shape);
         List<Field<?>> sources = FinalQuery.partialSources(shape);
         for (int i = 0; i < columns.size(); i++) {
             Field<?> source = sources.get(i);
             if (source == null) continue;
             String type = columnType.apply(columns.get(i)).getSQLDataType().getTypeName().toLowerCase(java.util.Locale.ROOT);
+            if (dialect.family() == SQLDialect.POSTGRES) {
+                postgresCharExpression(source, type);
+                continue;
+            }
             if (!type.equals("numeric") && !type.equals("decimal") && !type.equals("char") && !type.equals("character")) {
                 continue;
             }
@@ -85,6 +89,20 @@ public final class DialectRules {
                         + " cast the result to a type of its own (NUMERIC(p, s), VARCHAR), or fan out to PostgreSQL or MariaDB");
             }
         }
+    }
+
+    /**
+     * PostgreSQL compares CHAR values without their trailing blanks, but returns them as they are: a CHAR column's
+     * values all carry its padding, while an expression of type CHAR (a COALESCE or CASE over a CHAR column and a
+     * literal or a VARCHAR) mixes padded and unpadded values that compare equal. Which of two equal values a MIN/MAX,
+     * a group key, DISTINCT or a sort among ties keeps depends on row order, which a merge does not share with one
+     * database (100,000 random queries found MAX(COALESCE(ship_mode, 'TRUCK')) answering 'TRUCK' for 'TRUCK     ').
+     */
+    private static void postgresCharExpression(Field<?> source, String storedType) {
+        if (!storedType.equals("char") && !storedType.equals("character") && !storedType.equals("bpchar")) return;
+        if (Allowlist.column(SelectReader.unalias(source))) return;
+        throw Refusals.refused("a CHAR expression on POSTGRES (" + source + ")", "values that differ only in trailing"
+                + " blanks are equal as CHAR, and which one comes back depends on row order; cast it to VARCHAR or TEXT");
     }
 
     /**
