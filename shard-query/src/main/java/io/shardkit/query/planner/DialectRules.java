@@ -77,7 +77,11 @@ public final class DialectRules {
                 postgresCharExpression(source, type);
                 continue;
             }
-            if (!type.equals("numeric") && !type.equals("decimal") && !type.equals("char") && !type.equals("character")) {
+            // a VARCHAR column is no safer when the pick is over CHAR values: a shard may type the pick CHAR and pad
+            // what it picks past the column's length (a 100,000-query run stored 'échec     ' into VARCHAR(5))
+            boolean varchar = type.equals("character varying") || type.equals("varchar");
+            if (!type.equals("numeric") && !type.equals("decimal") && !type.equals("char") && !type.equals("character")
+                    && !(varchar && hasCharField(PartTree.of(source)))) {
                 continue;
             }
             QueryPart pick = find(PartTree.of(source));
@@ -167,6 +171,12 @@ public final class DialectRules {
                         + "; group by each grouping set in a query of its own");
             }
         }
+    }
+
+    private static boolean hasCharField(PartTree node) {
+        if (node.part instanceof Field<?> f && f.getDataType().getSQLDataType() == org.jooq.impl.SQLDataType.CHAR) return true;
+        for (PartTree c : node.children) if (hasCharField(c)) return true;
+        return false;
     }
 
     private static QueryPart find(PartTree node) {
