@@ -13,7 +13,6 @@ module io.shardkit.router {
     requires transitive org.jooq;
     requires com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.dataformat.yaml;
-    requires com.google.common;
     requires com.zaxxer.hikari;
     requires java.management;
     requires org.slf4j;
