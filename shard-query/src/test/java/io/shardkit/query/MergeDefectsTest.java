@@ -288,10 +288,7 @@ class MergeDefectsTest {
         createEverywhere(near, v, k);
         var rows = new ArrayList<Object[]>();
         for (long i = 1; i <= 10_001; i++) rows.add(new Object[] {new BigDecimal(i == 5_000 ? "50.00" : "0.00"), i});
-        insertAll(single, near, rows);
-        for (var s : cluster.shards()) {
-            insertAll(s.dsl(), near, rows.stream().filter(r -> cluster.shardFor((Long) r[1]).equals(s.id())).toList());
-        }
+        insertEverywhere(near, rows, 1);
         sameRows(select(cast(avg(v), SQLDataType.DECIMAL(20, 2)), avg(v), avg(v).mul(inline(2))).from(near));
     }
 
@@ -299,6 +296,14 @@ class MergeDefectsTest {
     private void createEverywhere(Table<Record> t, Field<?>... columns) {
         single.createTable(t).columns(columns).execute();
         for (var shard : cluster.shards()) shard.dsl().createTable(t).columns(columns).execute();
+    }
+
+    /** The rows in the single database, and each on the shard of its key (the value at {@code keyIndex}). */
+    private void insertEverywhere(Table<Record> t, List<Object[]> rows, int keyIndex) {
+        insertAll(single, t, rows);
+        for (var s : cluster.shards()) {
+            insertAll(s.dsl(), t, rows.stream().filter(r -> cluster.shardFor(r[keyIndex]).equals(s.id())).toList());
+        }
     }
 
     private static void insertAll(DSLContext dsl, Table<Record> t, List<Object[]> rows) {
@@ -345,10 +350,7 @@ class MergeDefectsTest {
         List<Object[]> rows = new ArrayList<>();
         String[] values = {"MAIL", null, "AIR", "Air", null, "TRUCK"};
         for (long i = 1; i <= 60; i++) rows.add(new Object[] {i, values[(int) (i % values.length)]});
-        insertAll(single, modes, rows);
-        for (var s : cluster.shards()) {
-            insertAll(s.dsl(), modes, rows.stream().filter(r -> cluster.shardFor((Long) r[0]).equals(s.id())).toList());
-        }
+        insertEverywhere(modes, rows, 0);
         Select<?> q = select(k, coalesce(DSL.substring(m, inline(1), inline(2)), inline("échec")).as("c0")).from(modes)
                 .orderBy(inline(1).desc().nullsFirst(), inline(2).asc());
         if (engine == Engine.H2) {
