@@ -4,7 +4,9 @@ import io.shardkit.cluster.Shard;
 import io.shardkit.query.QueryOutcome.Status;
 import io.shardkit.router.ShardId;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -24,6 +26,9 @@ import org.jooq.ResultQuery;
  * says how it went.
  */
 final class ShardTask implements Runnable {
+
+    /** How long a stopped task may take to end before its connection is aborted under it. */
+    static final Duration ABORT_AFTER = Duration.ofSeconds(1);
 
     /** Why a task was told to stop. */
     enum Stop { DEADLINE, CANCEL }
@@ -99,12 +104,17 @@ final class ShardTask implements Runnable {
         return done.getCount() == 0;
     }
 
+    /**
+     * Waits until the task has finished. A stopped task still running {@link #ABORT_AFTER} into the wait has its
+     * connection aborted ({@link StopControl#abortConnection()}): its server answered neither the statement nor the
+     * cancel, and the caller must not wait on it for as long as the socket stays open.
+     */
     void awaitFinished() {
         boolean interrupted = false;
         while (true) {
             try {
-                done.await();
-                break;
+                if (done.await(ABORT_AFTER.toNanos(), TimeUnit.NANOSECONDS)) break;
+                if (control.stopRequested()) control.abortConnection();
             } catch (InterruptedException e) {
                 interrupted = true; // every connection must be back before the caller goes on
             }

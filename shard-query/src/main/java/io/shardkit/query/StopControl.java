@@ -55,6 +55,8 @@ final class StopControl {
     private Optional<PoolStats> poolAtDeadline = Optional.empty();
     private int heldByFanOutAtDeadline;
 
+    private boolean aborted; // guarded by lock
+
     /** The producer is blocked handing a row to the buffer, not in the driver: nothing to cancel on the server. */
     private volatile boolean inPut;
 
@@ -223,6 +225,26 @@ final class StopControl {
             ServerCancel.cancel(connection, statement);
         } catch (SQLException | RuntimeException e) {
             LOG.warn("[shard {}] could not cancel its statement on the server: {}", shard, e.toString());
+        }
+    }
+
+    /**
+     * For a stopped task whose statement did not end at the cancel — a hung server answers no cancel request, and the
+     * producer stays blocked reading from it: closes the connection under the driver, so that read fails and the task
+     * ends; the pool evicts the broken connection. Only while the task holds the connection, so it never reaches one
+     * back in the pool.
+     */
+    void abortConnection() {
+        lock.lock();
+        try {
+            if (stop == null || phase != Phase.RUNNING || connection == null || aborted) return;
+            aborted = true;
+            LOG.warn("[shard {}] its statement did not end after it was stopped ({}); closing its connection", shard, stop);
+            connection.abort(Runnable::run); // PgJDBC and MariaDB close the socket at once
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("[shard {}] could not abort its connection: {}", shard, e.toString());
+        } finally {
+            lock.unlock();
         }
     }
 

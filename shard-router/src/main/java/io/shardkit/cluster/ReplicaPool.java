@@ -6,13 +6,15 @@ import java.sql.ResultSet;
 import java.sql.ResultSetMetaData;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jooq.SQLDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One read replica of a physical database: its pool, and what the last probe found of its health, lag and
- * (PostgreSQL) replay position. Probes run on the cluster's {@link ReplicaProber} thread every
+ * (PostgreSQL) replay position. Probes run on threads of the cluster's {@link ReplicaProber} every
  * {@link ReadPolicy#lagCheckInterval()}; a read only looks at their result, so a replica that is down never makes a
  * caller wait for its connection timeout (as HikariCP's housekeeper keeps that work off the borrower's thread).
  * Until its first probe a replica is not used: its lag is not known. A replica that fails is not used, nor probed,
@@ -20,6 +22,10 @@ import org.slf4j.LoggerFactory;
  */
 final class ReplicaPool {
     private static final Logger LOG = LoggerFactory.getLogger(ReplicaPool.class);
+    /** How much longer than two probe intervals a probe result stays good: a probe's own time on a loaded server. */
+    static final Duration PROBE_GRACE = Duration.ofSeconds(1);
+    /** The longest a probe waits for its server; one that does not answer by then is marked down. */
+    static final int PROBE_TIMEOUT_MS = 5_000;
 
     final String name;
     final HikariDataSource dataSource;
@@ -32,6 +38,9 @@ final class ReplicaPool {
     private volatile long replayedLsn = -1;
     /** MySQL/MariaDB: null until known whether the server has SHOW REPLICA STATUS. */
     private volatile String statusStatement;
+    /** When the last probe that succeeded began; its lag figure is only as recent as that. */
+    private volatile long probedAtNanos;
+    private final AtomicBoolean probing = new AtomicBoolean();
 
     ReplicaPool(String name, HikariDataSource dataSource, SQLDialect dialect, ReadPolicy policy) {
         this.name = name;
@@ -40,9 +49,14 @@ final class ReplicaPool {
         this.policy = policy;
     }
 
-    /** Usable for a read that needs nothing newer than the lag bound allows; reads state, no I/O. */
+    /**
+     * Usable for a read that needs nothing newer than the lag bound allows: healthy, within the bound at its last
+     * probe, and probed recently ({@link #PROBE_GRACE} past two intervals) — a replica whose probes stopped coming
+     * back (its server hangs) may have fallen any distance behind since. Reads state, no I/O.
+     */
     boolean usable() {
-        return healthy && lagMillis <= policy.maxReplicaLag().toMillis();
+        return healthy && lagMillis <= policy.maxReplicaLag().toMillis()
+                && System.nanoTime() - probedAtNanos <= 2 * policy.lagCheckInterval().toNanos() + PROBE_GRACE.toNanos();
     }
 
     /** Usable for a read that must see everything up to {@code lsn} (PostgreSQL WAL position); reads state, no I/O. */
@@ -68,8 +82,9 @@ final class ReplicaPool {
      */
     void probe() {
         if (isDown()) return;
+        long began = System.nanoTime();
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.setQueryTimeout(5);
+            boundWait(c);
             switch (dialect) {
                 case POSTGRES -> {
                     try (ResultSet rs = s.executeQuery("select pg_is_in_recovery(), pg_last_wal_replay_lsn()::text,"
@@ -85,9 +100,31 @@ final class ReplicaPool {
                 default -> lagMillis = 0; // H2 and others: no replication to measure
             }
             downUntilNanos = 0;
+            probedAtNanos = began;
             healthy = true;
         } catch (SQLException | RuntimeException e) {
             markDown(e);
+        }
+    }
+
+    /** True when no probe of this replica is under way; the caller then probes and calls {@link #endProbe()}. */
+    boolean beginProbe() {
+        return probing.compareAndSet(false, true);
+    }
+
+    void endProbe() {
+        probing.set(false);
+    }
+
+    /**
+     * A read timeout on the probe's connection (HikariCP restores the pool's when it comes back): a query timeout is a
+     * cancel request, which a hung server never answers either.
+     */
+    private static void boundWait(Connection c) throws SQLException {
+        try {
+            c.setNetworkTimeout(Runnable::run, PROBE_TIMEOUT_MS);
+        } catch (java.sql.SQLFeatureNotSupportedException e) {
+            // H2 in-process: nothing to wait on
         }
     }
 

@@ -145,7 +145,17 @@ public final class ShardCluster implements AutoCloseable {
     <T> T inTransactionOn(ShardNode node, ShardWork<T> work) {
         Objects.requireNonNull(work, "work");
         ShardId id = node.shard.id();
-        return node.shard.dsl().transactionResult(cfg -> work.run(new ShardTransaction(cfg, id, this)));
+        boolean[] workReturned = {false};
+        try {
+            return node.shard.dsl().transactionResult(cfg -> {
+                T value = work.run(new ShardTransaction(cfg, id, this));
+                workReturned[0] = true;
+                return value;
+            });
+        } catch (RuntimeException e) {
+            // A connection lost after the work returned was lost at the commit: it may have been applied.
+            throw ShardFailures.translate(id, node.shard.database(), e, workReturned[0]);
+        }
     }
 
     /** A caller's session with read-your-writes; see {@link ShardSession}. */

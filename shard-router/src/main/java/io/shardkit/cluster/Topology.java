@@ -29,7 +29,6 @@ import org.jooq.conf.RenderMapping;
 import org.jooq.conf.Settings;
 import org.jooq.exception.DataAccessException;
 import org.jooq.impl.DSL;
-import org.jooq.impl.DefaultExecuteListenerProvider;
 
 /**
  * Router, pools and shards of one configuration: built as a unit, swapped as a unit, never mutated. One HikariCP
@@ -91,15 +90,16 @@ final class Topology {
             // The primary's config without its replica list: adding a replica must not reopen the primary.
             DatabaseConfig primaryConfig = new DatabaseConfig(c.url(), c.username(), c.password(), c.dialect(), c.pool());
             primaries.put(db.name(), reuseOrOpen(oldPrimaries.get(db.name()), db.name(), primaryConfig,
-                    new DatabaseConfig(c.url(), c.username(), c.password(), c.dialect(), null), c.pool(), false, liveChanges,
-                    () -> openPool("shardkit-" + db.name(), db.name(), c.url(), c.username(), c.password(), c.pool(), false)));
+                    new DatabaseConfig(c.url(), c.username(), c.password(), c.dialect(), fixedAtOpen(c.pool())), c.pool(),
+                    false, liveChanges, () -> openPool("shardkit-" + db.name(), db.name(), c.url(), c.username(),
+                            c.password(), c.pool(), false, db.dialect())));
             for (int i = 0; i < c.replicas().size(); i++) {
                 ReplicaConfig r = c.replicas().get(i);
                 String name = db.name() + "/replica-" + i;
                 replicas.put(name, reuseOrOpen(oldReplicas.get(name), name, r,
-                        new ReplicaConfig(r.url(), r.username(), r.password(), null), r.pool(), true, liveChanges,
-                        () -> openPool("shardkit-" + name.replace('/', '-'), name, r.url(), r.username(),
-                                r.password(), r.pool(), true)));
+                        new ReplicaConfig(r.url(), r.username(), r.password(), fixedAtOpen(r.pool())), r.pool(), true,
+                        liveChanges, () -> openPool("shardkit-" + name.replace('/', '-'), name, r.url(), r.username(),
+                                r.password(), r.pool(), true, db.dialect())));
             }
         }
         Map<String, ReplicaPool> replicaPools = new LinkedHashMap<>();
@@ -115,12 +115,12 @@ final class Topology {
             ClusterPlan.Database db = plan.databases().get(p.database());
             HikariDataSource ds = primaries.get(p.database()).dataSource();
             Shard shard = new Shard(p.shard(), p.database(), Optional.ofNullable(p.schema()), db.dialect(),
-                    context(jooq, p.shard(), ds, db.dialect(), p.schema()), ds);
+                    context(jooq, p.shard(), p.database(), ds, db.dialect(), p.schema(), null), ds);
             List<ShardNode.ReplicaView> views = new ArrayList<>();
             for (int i = 0; i < db.config().replicas().size(); i++) {
                 ReplicaPool rp = replicaPools.get(p.database() + "/replica-" + i);
-                views.add(new ShardNode.ReplicaView(rp, context(jooq, p.shard(), rp.dataSource, db.dialect(), p.schema())
-                        .configuration().derive(withHealthListener(jooq, rp)).dsl()));
+                views.add(new ShardNode.ReplicaView(rp, context(jooq, p.shard(), rp.name, rp.dataSource, db.dialect(),
+                        p.schema(), rp)));
             }
             nodes.put(p.shard(), new ShardNode(shard, views));
             ordered.add(shard);
@@ -130,30 +130,34 @@ final class Topology {
                 java.util.Collections.unmodifiableMap(replicaPools), List.copyOf(liveChanges));
     }
 
-    /** One context per logical shard, derived from the cluster's base configuration. */
-    private static DSLContext context(Configuration jooq, ShardId shard, HikariDataSource ds, SQLDialect dialect,
-                                      String schema) {
+    /**
+     * One context per logical shard and pool (its database's, or a replica's), derived from the cluster's base
+     * configuration; a failure of the database itself comes out as a {@link ShardException} naming shard and pool.
+     *
+     * @param replica the replica whose pool this is, or null for the primary
+     */
+    private static DSLContext context(Configuration jooq, ShardId shard, String poolName, HikariDataSource ds,
+                                      SQLDialect dialect, String schema, ReplicaPool replica) {
         Settings s = (Settings) jooq.settings().clone();
         if (schema != null) {
             // Unqualified tables (input "") render into the shard's schema.
             s.setRenderMapping(new RenderMapping().withSchemata(new MappedSchema().withInput("").withOutput(schema)));
         }
-        return DSL.using(jooq.derive(new PoolConnections(shard, ds)).derive(dialect).derive(s));
+        Configuration c = jooq.derive(new PoolConnections(shard, poolName, ds)).derive(dialect).derive(s);
+        if (replica != null) c = c.deriveAppending(healthListener(replica)); // sees the driver's exception first
+        return DSL.using(c.deriveAppending(ShardFailures.listener(shard, poolName)));
     }
 
     /** A replica whose connection breaks during a caller's query is skipped by later reads until it is retried. */
-    private static org.jooq.ExecuteListenerProvider[] withHealthListener(Configuration jooq, ReplicaPool replica) {
-        org.jooq.ExecuteListenerProvider[] existing = jooq.executeListenerProviders();
-        org.jooq.ExecuteListenerProvider[] all = java.util.Arrays.copyOf(existing, existing.length + 1);
-        all[existing.length] = new DefaultExecuteListenerProvider(new ExecuteListener() {
+    private static ExecuteListener healthListener(ReplicaPool replica) {
+        return new ExecuteListener() {
             @Override
             public void exception(ExecuteContext ctx) {
                 java.sql.SQLException e = ctx.sqlException();
                 String state = e == null ? null : e.getSQLState();
                 if (state != null && state.startsWith("08")) replica.markDown(e); // connection exceptions
             }
-        });
-        return all;
+        };
     }
 
     /**
@@ -176,7 +180,7 @@ final class Topology {
 
     /** Sets what HikariCP reads live from its config MXBean; an unset value goes back to its default. */
     private static void applyLive(HikariDataSource ds, PoolConfig pool, boolean replica) {
-        HikariConfig wanted = hikariConfig("unused", "jdbc:unused", null, null, pool, replica);
+        HikariConfig wanted = hikariConfig("unused", "jdbc:unused", null, null, pool, replica, null);
         var mx = ds.getHikariConfigMXBean();
         int max = wanted.getMaximumPoolSize();
         mx.setMaximumPoolSize(max);
@@ -206,14 +210,18 @@ final class Topology {
      * A shard's pool as jOOQ's connection source. A pool closed under a call (ShardCluster.close() while a caller
      * still holds a context) fails with code CLOSED, not with HikariCP's "has been closed".
      */
-    private record PoolConnections(ShardId shard, HikariDataSource pool) implements ConnectionProvider {
+    private record PoolConnections(ShardId shard, String name, HikariDataSource pool) implements ConnectionProvider {
         @Override
         public Connection acquire() {
             try {
                 return pool.getConnection();
             } catch (SQLException e) {
                 if (pool.isClosed()) throw closed(shard, e);
-                throw new DataAccessException("Error getting connection from data source " + pool, e);
+                // HikariCP's message has the wait and the pool's numbers; its cause, the last connection attempt's failure.
+                String last = e.getCause() == null || e.getCause() == e ? "" : "; last connection attempt: " + e.getCause().getMessage();
+                throw new ShardException(ShardException.Code.DATABASE, "[shard " + shard + "] database " + name
+                        + ": no connection — " + e.getMessage() + last + " — the server may be down or hung, or the pool"
+                        + " too small for the load (maximumPoolSize)", e);
             }
         }
 
@@ -233,8 +241,8 @@ final class Topology {
     }
 
     private static HikariDataSource openPool(String poolName, String name, String url, String username, String password,
-                                             PoolConfig p, boolean replica) {
-        HikariConfig hc = hikariConfig(poolName, url, username, password, p, replica);
+                                             PoolConfig p, boolean replica, SQLDialect dialect) {
+        HikariConfig hc = hikariConfig(poolName, url, username, password, p, replica, dialect);
         try {
             return new HikariDataSource(hc);
         } catch (RuntimeException e) {
@@ -246,8 +254,15 @@ final class Topology {
         }
     }
 
+    /** The pool settings a running pool cannot change (a change opens a new pool); null when there are none. */
+    private static PoolConfig fixedAtOpen(PoolConfig p) {
+        return p == null || p.statementTimeoutMs() == null ? null
+                : new PoolConfig(null, null, null, null, null, p.statementTimeoutMs());
+    }
+
+    /** @param dialect null for a configuration only read for its live settings */
     private static HikariConfig hikariConfig(String poolName, String url, String username, String password,
-                                             PoolConfig p, boolean replica) {
+                                             PoolConfig p, boolean replica, SQLDialect dialect) {
         HikariConfig hc = new HikariConfig();
         hc.setPoolName(poolName);
         hc.setJdbcUrl(url);
@@ -266,6 +281,7 @@ final class Topology {
             if (p.idleTimeoutMs() != null) hc.setIdleTimeout(p.idleTimeoutMs());
             if (p.maxLifetimeMs() != null) hc.setMaxLifetime(p.maxLifetimeMs());
         }
+        if (dialect != null) StatementDeadline.apply(hc, dialect, p == null ? null : p.statementTimeoutMs());
         return hc;
     }
 

@@ -119,10 +119,24 @@ public record ClusterConfig(
         }
     }
 
-    /** Pool settings passed to HikariCP; null means HikariCP's default. */
+    /**
+     * Pool settings passed to HikariCP; null means HikariCP's default.
+     *
+     * @param statementTimeoutMs the longest one statement may run on this database, or null for no limit. The server
+     *                           stops a statement at it (PostgreSQL {@code statement_timeout}, MariaDB
+     *                           {@code max_statement_time}, H2 {@code QUERY_TIMEOUT}), and the driver gives up on a
+     *                           server that does not answer at all (a hung or unreachable host) one second later, so
+     *                           no caller waits longer on it. It bounds every statement on the pool, migrations run
+     *                           through the cluster and fan-out reads included.
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record PoolConfig(Integer maximumPoolSize, Integer minimumIdle, Long connectionTimeoutMs,
-                             Long idleTimeoutMs, Long maxLifetimeMs) {
+                             Long idleTimeoutMs, Long maxLifetimeMs, Long statementTimeoutMs) {
+        /** Without a statement timeout. */
+        public PoolConfig(Integer maximumPoolSize, Integer minimumIdle, Long connectionTimeoutMs, Long idleTimeoutMs,
+                          Long maxLifetimeMs) {
+            this(maximumPoolSize, minimumIdle, connectionTimeoutMs, idleTimeoutMs, maxLifetimeMs, null);
+        }
     }
 
     /** A logical shard on a database; {@code schema} set when several logical shards share one database. */

@@ -23,5 +23,9 @@ final class PoolSettings {
         if (pool.connectionTimeoutMs() != null && pool.connectionTimeoutMs() < 250) {
             problems.add(p + ".connectionTimeoutMs: must be at least 250 (HikariCP's minimum), was " + pool.connectionTimeoutMs());
         }
+        if (pool.statementTimeoutMs() != null && pool.statementTimeoutMs() < 1) {
+            problems.add(p + ".statementTimeoutMs: must be at least 1 (leave it out for no limit), was "
+                    + pool.statementTimeoutMs());
+        }
     }
 }

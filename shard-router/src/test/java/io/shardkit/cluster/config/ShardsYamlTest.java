@@ -183,7 +183,7 @@ class ShardsYamlTest {
         assertEquals(List.of("shards[0].weigth: unknown property 'weigth' — known here: [database, id, schema, weight]"),
                 problems("shards:\n  - { id: s0, database: db0, weigth: 2 }\n", NO_ENV));
         assertEquals(List.of("databases.db0.pool.maxPoolSize: unknown property 'maxPoolSize' — known here: "
-                        + "[connectionTimeoutMs, idleTimeoutMs, maxLifetimeMs, maximumPoolSize, minimumIdle]"),
+                        + "[connectionTimeoutMs, idleTimeoutMs, maxLifetimeMs, maximumPoolSize, minimumIdle, statementTimeoutMs]"),
                 problems("databases:\n  db0: { url: x, pool: { maxPoolSize: 3 } }\n", NO_ENV));
         assertEquals(List.of("strategy.ranges[1].until: unknown property 'until' — known here: [from, shard, to]"),
                 problems("strategy: { type: range, ranges: [ { shard: s0, from: 0, to: 1 }, { shard: s1, from: 1, until: 2 } ] }\n",
