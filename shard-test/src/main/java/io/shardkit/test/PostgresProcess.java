@@ -1,6 +1,7 @@
 package io.shardkit.test;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import io.zonky.test.db.postgres.util.LinuxUtils;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +12,10 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +29,8 @@ final class PostgresProcess {
     static final String ADMIN_DATABASE = "postgres";
     // Zonky waits this long also for a server that has already failed: it polls the port.
     private static final Duration SERVER_START_WAIT = Duration.ofSeconds(30);
+    // Bounds every read on an admin connection, so a frozen server (SIGSTOP) fails a call instead of hanging it.
+    private static final int ADMIN_SOCKET_TIMEOUT_SECONDS = 30;
 
     private PostgresProcess() {
     }
@@ -66,6 +72,61 @@ final class PostgresProcess {
         }
     }
 
+    /**
+     * Starts the server on {@code directory} again after it was killed, as zonky had started it: with the postmaster's
+     * own command line, which it keeps in {@code postmaster.opts} (what {@code pg_ctl restart} reads too). Crash
+     * recovery runs before {@code pg_ctl -w} returns.
+     *
+     * <p>Not through zonky: a new zonky object would have to lock the directory's lock file, which the old one holds
+     * until its close(), and that close() runs {@code pg_ctl stop}, which fails on a dead server and is logged by zonky
+     * as an error with a stack trace. So the old object stays, holding the lock, and its close() stops this server later
+     * ({@code pg_ctl stop} needs only the directory).
+     */
+    static void restartAfterKill(Path directory, String role) {
+        Path optionsFile = directory.resolve("postmaster.opts");
+        String commandLine;
+        try {
+            commandLine = Files.readString(optionsFile, StandardCharsets.UTF_8).trim();
+        } catch (IOException e) {
+            throw new IllegalStateException("[" + role + "] cannot restart: could not read " + optionsFile + ": " + e
+                    + " — the postmaster writes it at each start; was the directory changed?", e);
+        }
+        // /path/bin/postgres "-D" "/data" "-p" "5432" ...: the program, then each argument in double quotes.
+        int firstArgument = commandLine.indexOf(" \"");
+        if (firstArgument < 0) {
+            throw new IllegalStateException("[" + role + "] cannot restart: " + optionsFile + " holds no arguments: " + commandLine);
+        }
+        Path postgres = Path.of(commandLine.substring(0, firstArgument));
+        List<String> command = new ArrayList<>();
+        if (LinuxUtils.isUnshareAvailable()) {
+            // As zonky does under root, which PostgreSQL refuses to run as.
+            command.addAll(List.of("unshare", "-U"));
+        }
+        command.addAll(List.of(postgres.resolveSibling("pg_ctl").toString(), "-D", directory.toString(),
+                "-o", commandLine.substring(firstArgument + 1), "-w", "-t", Long.toString(SERVER_START_WAIT.toSeconds()), "start"));
+        Path serverLog = DataDirectories.serverLog(directory);
+        try {
+            Process pgCtl = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(serverLog.toFile())).start();
+            pgCtl.getOutputStream().close();
+            if (!pgCtl.waitFor(SERVER_START_WAIT.toSeconds() + 10, TimeUnit.SECONDS)) {
+                pgCtl.destroyForcibly();
+                throw new IllegalStateException("[" + role + "] pg_ctl start did not return within " + (SERVER_START_WAIT.toSeconds() + 10)
+                        + " s; the server log ends with:\n" + tail(serverLog));
+            }
+            if (pgCtl.exitValue() != 0) {
+                throw new IllegalStateException("[" + role + "] could not restart PostgreSQL in " + directory + " (pg_ctl start exited with "
+                        + pgCtl.exitValue() + "); the server log ends with:\n" + tail(serverLog)
+                        + "\n— if it says the port is in use, another process took it while the server was down");
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("[" + role + "] could not run " + command + ": " + e, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("[" + role + "] interrupted while restarting", e);
+        }
+    }
+
     /** Stops the server, best effort: logs what went wrong, never throws. */
     static void stopQuietly(EmbeddedPostgres server, String role) {
         try {
@@ -91,7 +152,11 @@ final class PostgresProcess {
     }
 
     static Connection connect(int port) throws SQLException {
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/" + ADMIN_DATABASE, USER, "");
+        Properties properties = new Properties();
+        properties.setProperty("user", USER);
+        properties.setProperty("password", "");
+        properties.setProperty("socketTimeout", Integer.toString(ADMIN_SOCKET_TIMEOUT_SECONDS));
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/" + ADMIN_DATABASE, properties);
     }
 
     static IllegalStateException failure(String server, String what, SQLException e) {

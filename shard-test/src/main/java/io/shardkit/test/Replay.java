@@ -48,9 +48,9 @@ final class Replay {
         onAdmin(replica, port, "resume replay", s -> s.execute("SELECT pg_wal_replay_resume()"));
     }
 
-    /** Until the primary reports the replica with this application name as streaming. */
-    static void awaitStreaming(String replica, int primaryPort, String applicationName, Path dataDirectory) {
-        long deadline = System.nanoTime() + READY_WAIT.toNanos();
+    /** Until the primary reports the replica with this application name as streaming; {@code timeout} is for the message. */
+    static void awaitStreaming(String replica, int primaryPort, String applicationName, Path dataDirectory, long deadline,
+                               Duration timeout) {
         String state = null;
         try (Connection c = PostgresProcess.connect(primaryPort);
              PreparedStatement ps = c.prepareStatement("SELECT state FROM pg_stat_replication WHERE application_name = ?")) {
@@ -64,7 +64,7 @@ final class Replay {
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw new IllegalStateException("[" + replica + "] not streaming from the primary after "
-                            + READY_WAIT.toMillis() + " ms (pg_stat_replication state: " + (state == null ? "no row" : state)
+                            + timeout.toMillis() + " ms (pg_stat_replication state: " + (state == null ? "no row" : state)
                             + "); its server log ends with:\n" + PostgresProcess.tail(DataDirectories.serverLog(dataDirectory)));
                 }
                 sleep();

@@ -2,6 +2,7 @@ package io.shardkit.test;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
@@ -27,9 +28,15 @@ import java.util.UUID;
  * }
  * }</pre>
  *
- * <p>{@link #close()} stops every server and deletes their directories; a shutdown hook does the same
- * if a test forgets. The directories sit in zonky's working directory, where zonky's own start-up
- * stops and deletes ones left by a killed JVM (after ten minutes).
+ * <p>Faults are real, for failover and leak tests: {@link #primary()} and each {@link Replica} can be killed
+ * (SIGKILL of the server and its processes: a crash), frozen (SIGSTOP: a hung server whose port still accepts
+ * connections that are never answered) and started again on the same port; the primary's client sessions can be
+ * terminated, and its running statements listed. For faults on one shard only, {@link #startShards(int)} makes one
+ * cluster per shard. Linux only, since they signal processes.
+ *
+ * <p>{@link #close()} stops every server and deletes their directories, whatever faults were left (frozen
+ * servers are thawed first); a shutdown hook does the same if a test forgets. The directories sit in zonky's
+ * working directory, where zonky's own start-up stops and deletes ones left by a killed JVM (after ten minutes).
  *
  * <p>Start-up is mostly file copying (a cluster is about 40 MB in a thousand files): initdb for the
  * JVM's first primary, then one copy per replica. Where the disk is slow, zonky's
@@ -43,8 +50,9 @@ public final class ReplicatedPostgres implements AutoCloseable {
     private final String id;
     private final ReplicationServers servers;
     private final Thread shutdownHook;
-    // Set once booted, under this object's lock; volatile so other threads read it without it.
+    // Set once booted, under this object's lock; volatile so other threads read them without it.
     private volatile List<Replica> replicas = List.of();
+    private volatile Primary primary;
     private boolean closed;
 
     private ReplicatedPostgres(String id) {
@@ -85,6 +93,41 @@ public final class ReplicatedPostgres implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code shards} independent clusters, each a primary with one database {@code shard_0} and one replica, so a
+     * fault on one server (a killed or frozen primary) hits one shard only. Started one after the other; each has its
+     * own ports and directories. Close each when done:
+     *
+     * <pre>{@code
+     * List<ReplicatedPostgres> shards = ReplicatedPostgres.startShards(4);
+     * try {
+     *     shards.get(1).primary().kill();
+     *     ...
+     * } finally {
+     *     shards.forEach(ReplicatedPostgres::close);
+     * }
+     * }</pre>
+     *
+     * @return an immutable list, shard {@code i} at index {@code i}
+     * @throws IllegalArgumentException if {@code shards} is below 1
+     * @throws IllegalStateException if one fails to start; those started are closed again
+     */
+    public static List<ReplicatedPostgres> startShards(int shards) {
+        if (shards < 1) {
+            throw new IllegalArgumentException("shards must be at least 1: " + shards);
+        }
+        List<ReplicatedPostgres> started = new ArrayList<>(shards);
+        try {
+            for (int i = 0; i < shards; i++) {
+                started.add(start(1, 1));
+            }
+            return List.copyOf(started);
+        } catch (RuntimeException | Error e) {
+            started.forEach(ReplicatedPostgres::close);
+            throw e;
+        }
+    }
+
     /** The databases on the primary, in order; an immutable list. */
     public List<TestDatabase> primaries() {
         return servers.primaries();
@@ -108,19 +151,24 @@ public final class ReplicatedPostgres implements AutoCloseable {
         return replicas.size();
     }
 
-    /** Pauses WAL replay on every running replica; see {@link Replica#pauseReplay()}. */
+    /** The primary server, for its faults: kill, freeze, terminating its sessions. */
+    public Primary primary() {
+        return primary;
+    }
+
+    /** Pauses WAL replay on every running replica that is not frozen; see {@link Replica#pauseReplay()}. */
     public void pauseReplay() {
         for (Replica replica : replicas) {
-            if (replica.running()) {
+            if (replica.standby.answering()) {
                 replica.pauseReplay();
             }
         }
     }
 
-    /** Resumes WAL replay on every running replica. */
+    /** Resumes WAL replay on every running replica that is not frozen. */
     public void resumeReplay() {
         for (Replica replica : replicas) {
-            if (replica.running()) {
+            if (replica.standby.answering()) {
                 replica.resumeReplay();
             }
         }
@@ -129,13 +177,26 @@ public final class ReplicatedPostgres implements AutoCloseable {
     /**
      * Waits until every running replica has replayed the primary's WAL up to the position it has
      * written when this method is called, so every commit that returned before the call is visible
-     * on every running replica. Stopped replicas are skipped.
+     * on every running replica. Stopped, killed and frozen replicas are skipped.
      *
-     * @throws IllegalStateException if a replica is still behind when {@code timeout} has passed
+     * @throws IllegalStateException if a replica is still behind when {@code timeout} has passed, or the primary is
+     *                               killed or frozen
      */
     public void awaitReplayCaughtUp(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         servers.awaitReplayCaughtUp(timeout);
+    }
+
+    /**
+     * Waits until the primary shows every running replica that is not frozen as streaming (in
+     * {@code pg_stat_replication}). {@link Primary#start()} and {@link Replica#start()} wait for this themselves;
+     * it is for a replica that streams again after the primary was thawed.
+     *
+     * @throws IllegalStateException if one does not stream within {@code timeout}, or the primary is killed or frozen
+     */
+    public void awaitReplicasStreaming(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        servers.awaitStreaming(timeout);
     }
 
     /** Stops the first replica; see {@link Replica#stop()}. */
@@ -187,12 +248,158 @@ public final class ReplicatedPostgres implements AutoCloseable {
 
     private synchronized void boot(int databases, int replicaCount) {
         servers.boot(databases, replicaCount);
+        primary = new Primary(servers.primary());
         replicas = servers.standbys().stream().map(Replica::new).toList();
     }
 
+    /** Under this object's lock, which every start, stop and fault takes, so close() never races one. */
+    private void checkOpen(String server, String toDo) {
+        if (closed) {
+            throw new IllegalStateException("[" + server + "] cannot " + toDo + ": " + this + " is closed");
+        }
+    }
+
     /**
-     * One hot standby of the primary. {@link #stop()} and {@link #start()} keep its port and directory,
-     * so its {@link #databases()} stay valid; a restarted replica resumes streaming where it stopped
+     * The primary server. Its faults are real: {@link #kill()} and {@link #freeze()} signal its processes (Linux),
+     * {@link #terminateBackends(String)} ends sessions as an administrator would.
+     *
+     * <p>The replicas stream from this port; after {@link #start()} they reconnect on their own (they retry every
+     * 200 ms) and {@code start()} waits until they stream.
+     */
+    public final class Primary {
+
+        private final Postmaster server;
+
+        private Primary(Postmaster server) {
+            this.server = server;
+        }
+
+        /** The same for its whole life, through kills and restarts. */
+        public int port() {
+            return server.port();
+        }
+
+        /**
+         * The postmaster's PID, from the first line of {@code postmaster.pid} in its data directory; a new one after
+         * each {@link #start()}.
+         *
+         * @throws IllegalStateException if it is killed
+         */
+        public long pid() {
+            return server.pid();
+        }
+
+        /** False after {@link #kill()} until {@link #start()}; a frozen primary is running. */
+        public boolean running() {
+            return server.running();
+        }
+
+        /**
+         * Crashes the primary: SIGKILL to the postmaster and to every process it had forked (backends, WAL writer,
+         * checkpointer, WAL senders), then waits until all are gone, so {@link #start()} can take the port and the
+         * shared memory at once. Open connections fail on their next use (SQLState 08006), new ones are refused
+         * (08001), the replicas lose their stream and keep serving reads. Commits that returned survive: the server
+         * runs with {@code fsync=off}, but what it wrote is in the operating system's page cache, which a process
+         * crash does not lose. Works on a frozen primary too; does nothing if it is killed already.
+         *
+         * @throws IllegalStateException if a process is still there after 30 s
+         */
+        public void kill() {
+            synchronized (ReplicatedPostgres.this) {
+                checkOpen(server.role(), "kill");
+                server.kill();
+            }
+        }
+
+        /**
+         * Starts the primary again after {@link #kill()}, on the same port and data directory: crash recovery runs,
+         * then this returns once it accepts connections and every running replica that is not frozen streams from
+         * it again (up to 60 s). Does nothing if it is running.
+         *
+         * @throws IllegalStateException if it does not start, or a replica does not stream again
+         */
+        public void start() {
+            synchronized (ReplicatedPostgres.this) {
+                checkOpen(server.role(), "start");
+                if (server.running()) {
+                    return;
+                }
+                server.start(null);
+                servers.awaitStreaming(Replay.READY_WAIT);
+            }
+        }
+
+        /**
+         * Hangs the primary: SIGSTOP to the postmaster and every process it has forked, and returns once all are
+         * stopped. The kernel still accepts connections on its port, but nothing answers them, a running query never
+         * returns and a commit never completes, until {@link #thaw()}: clients without timeouts hang. Methods of this
+         * cluster that need the primary (such as {@link ReplicatedPostgres#awaitReplayCaughtUp}) refuse meanwhile.
+         * Does nothing if it is frozen already.
+         *
+         * @throws IllegalStateException if it is killed, or a process does not stop
+         */
+        public void freeze() {
+            synchronized (ReplicatedPostgres.this) {
+                checkOpen(server.role(), "freeze");
+                server.freeze();
+            }
+        }
+
+        /**
+         * Ends {@link #freeze()}: SIGCONT to every process it stopped and to any the postmaster forked since, then
+         * returns once none is stopped. Queries that waited go on; clients that timed out meanwhile have closed their
+         * connections. Does nothing unless frozen.
+         */
+        public void thaw() {
+            synchronized (ReplicatedPostgres.this) {
+                server.thaw();
+            }
+        }
+
+        public boolean frozen() {
+            return server.frozen();
+        }
+
+        /**
+         * Ends every client session connected to {@code database}, as {@code pg_terminate_backend} does for an
+         * administrator, and returns once they have exited: each client gets SQLState 57P01 (admin_shutdown) on its
+         * next statement, or at once if it was running one. The replicas' connections are not client sessions.
+         *
+         * @return how many sessions were ended
+         * @throws IllegalStateException if the primary is killed or frozen
+         */
+        public int terminateBackends(String database) {
+            Objects.requireNonNull(database, "database");
+            return Backends.terminate(server.role(), server.answeringPort("terminate backends"), database);
+        }
+
+        /** {@link #terminateBackends(String)} for every database of the primary. */
+        public int terminateAllClientBackends() {
+            return Backends.terminate(server.role(), server.answeringPort("terminate backends"), null);
+        }
+
+        /**
+         * The text of every statement of a client session on {@code database} that is not idle: running, or idle in
+         * a transaction (then the last statement of that transaction). For leak checks: after a test, no statement
+         * should be left running and no transaction open. Sessions of the server itself (autovacuum, WAL senders) are
+         * left out, and so is the connection that asks.
+         *
+         * @throws IllegalStateException if the primary is killed or frozen
+         */
+        public List<String> activeStatements(String database) {
+            Objects.requireNonNull(database, "database");
+            return Backends.activeStatements(server.role(), server.answeringPort("list active statements"), database);
+        }
+
+        @Override
+        public String toString() {
+            return server.toString();
+        }
+    }
+
+    /**
+     * One hot standby of the primary. {@link #stop()}, {@link #kill()} and {@link #start()} keep its port and
+     * directory, so its {@link #databases()} stay valid; a restarted replica resumes streaming where it stopped
      * (its slot on the primary kept the WAL) and replays unpaused.
      */
     public final class Replica {
@@ -208,8 +415,23 @@ public final class ReplicatedPostgres implements AutoCloseable {
             return standby.databases();
         }
 
+        /** False after {@link #stop()} or {@link #kill()} until {@link #start()}; a frozen replica is running. */
         public boolean running() {
             return standby.running();
+        }
+
+        /** The same for its whole life, through stops, kills and restarts. */
+        public int port() {
+            return standby.port();
+        }
+
+        /**
+         * The postmaster's PID, from the first line of {@code postmaster.pid} in its data directory.
+         *
+         * @throws IllegalStateException if it is stopped or killed
+         */
+        public long pid() {
+            return standby.pid();
         }
 
         /**
@@ -230,17 +452,19 @@ public final class ReplicatedPostgres implements AutoCloseable {
          * Waits until this replica has replayed the primary's WAL up to the position the primary has
          * written when this method is called.
          *
-         * @throws IllegalStateException if it is still behind after {@code timeout}, or is stopped
+         * @throws IllegalStateException if it is still behind after {@code timeout}, or it or the primary is
+         *                               stopped, killed or frozen
          */
         public void awaitReplayCaughtUp(Duration timeout) {
             Objects.requireNonNull(timeout, "timeout");
-            Replay.awaitReplayed(standby.name(), standby.runningPort("catch up"), Replay.primaryWalPosition(servers.primaryPort()),
-                    System.nanoTime() + timeout.toNanos(), timeout);
+            int port = standby.runningPort("catch up");
+            String target = Replay.primaryWalPosition(servers.primary().answeringPort("read its WAL position"));
+            Replay.awaitReplayed(standby.name(), port, target, System.nanoTime() + timeout.toNanos(), timeout);
         }
 
         /**
-         * Stops this replica's server (fast shutdown), keeping its directory; connections to it then
-         * fail as to any server that is down. Does nothing if it is already stopped.
+         * Stops this replica's server (fast shutdown; thawed first if frozen), keeping its directory; connections to
+         * it then fail as to any server that is down. Does nothing if it is already stopped or killed.
          */
         public void stop() {
             // The cluster's lock for every start and stop, so close() never races a start.
@@ -250,18 +474,56 @@ public final class ReplicatedPostgres implements AutoCloseable {
         }
 
         /**
-         * Starts this replica again on the same port and returns once it streams from the primary.
-         * Does nothing if it is running.
+         * Starts this replica again on the same port (after {@link #kill()}, crash recovery runs first) and returns
+         * once it streams from the primary; if the primary is killed or frozen, once it accepts connections, and it
+         * streams when the primary is back. Does nothing if it is running.
          *
          * @throws IllegalStateException if it does not start or does not reach the primary
          */
         public void start() {
             synchronized (ReplicatedPostgres.this) {
-                if (closed) {
-                    throw new IllegalStateException("[" + standby.name() + "] cannot start: " + ReplicatedPostgres.this + " is closed");
-                }
-                standby.start(servers.primaryPort());
+                checkOpen(standby.name(), "start");
+                standby.start(servers.primaryPortIfAnswering());
             }
+        }
+
+        /**
+         * Crashes this replica: SIGKILL to its postmaster and every process it had forked, then waits until all are
+         * gone. Its connections fail on their next use, new ones are refused, and {@link #running()} is false until
+         * {@link #start()}. Does nothing unless it is running.
+         *
+         * @throws IllegalStateException if a process is still there after 30 s
+         */
+        public void kill() {
+            synchronized (ReplicatedPostgres.this) {
+                checkOpen(standby.name(), "kill");
+                standby.kill();
+            }
+        }
+
+        /**
+         * Hangs this replica: SIGSTOP to its postmaster and every process it has forked; connections are accepted by
+         * the kernel but never answered until {@link #thaw()}. Cluster-wide waits and replay controls skip it meanwhile.
+         * Does nothing if it is frozen already.
+         *
+         * @throws IllegalStateException if it is stopped or killed, or a process does not stop
+         */
+        public void freeze() {
+            synchronized (ReplicatedPostgres.this) {
+                checkOpen(standby.name(), "freeze");
+                standby.freeze();
+            }
+        }
+
+        /** SIGCONT to every process {@link #freeze()} stopped and any forked since. Does nothing unless frozen. */
+        public void thaw() {
+            synchronized (ReplicatedPostgres.this) {
+                standby.thaw();
+            }
+        }
+
+        public boolean frozen() {
+            return standby.frozen();
         }
 
         @Override

@@ -1,6 +1,5 @@
 package io.shardkit.test;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -14,8 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The servers behind one {@link ReplicatedPostgres}: boots the primary, its databases and the standbys in that
- * order, and stops them the other way round. The owner serialises {@link #boot}, {@link #stopAndDelete} and the
- * standbys' starts and stops.
+ * order, and stops them the other way round. The owner serialises {@link #boot}, {@link #stopAndDelete} and every
+ * start, stop, kill, freeze and thaw of the servers.
  */
 final class ReplicationServers {
 
@@ -24,8 +23,7 @@ final class ReplicationServers {
     private final String id;
     private final Path primaryDirectory;
     // Written while booting; volatile so other threads read them without the owner's lock.
-    private volatile EmbeddedPostgres primary;
-    private volatile int primaryPort;
+    private volatile Postmaster primary;
     private volatile List<TestDatabase> primaries = List.of();
     private volatile List<Standby> standbys = List.of();
 
@@ -34,14 +32,16 @@ final class ReplicationServers {
         this.primaryDirectory = DataDirectories.workingDirectory().resolve("shardkit-" + id + "-primary");
     }
 
-    int primaryPort() {
-        return primaryPort;
+    /** The primary's server; null until {@link #boot} has reserved its port. */
+    Postmaster primary() {
+        return primary;
     }
 
-    /** "localhost:port" of the primary, or "none" before it started. */
+    /** "localhost:port" of the primary (with ", killed" or ", frozen"), or "none" before it has a port. */
     String primaryAddress() {
-        EmbeddedPostgres running = primary;
-        return running == null ? "none" : "localhost:" + running.getPort();
+        Postmaster server = primary;
+        return server == null ? "none"
+                : "localhost:" + server.port() + (server.killed() ? ", killed" : server.frozen() ? ", frozen" : "");
     }
 
     List<TestDatabase> primaries() {
@@ -58,8 +58,9 @@ final class ReplicationServers {
      */
     void boot(int databaseCount, int replicaCount) {
         long t0 = System.nanoTime();
-        primary = startPrimary();
-        primaryPort = primary.getPort();
+        primary = new Postmaster("primary", primaryDirectory);
+        startPrimary();
+        int primaryPort = primary.port();
         long t1 = System.nanoTime();
 
         List<String> names = createDatabases(databaseCount);
@@ -70,8 +71,8 @@ final class ReplicationServers {
         List<Standby> made = new ArrayList<>(replicaCount);
         for (int n = 1; n <= replicaCount; n++) {
             made.add(new Standby(n, DataDirectories.workingDirectory().resolve("shardkit-" + id + "-replica-" + n), names));
+            standbys = List.copyOf(made); // each at once: it holds a port
         }
-        standbys = List.copyOf(made);
         BaseBackup.cloneStandbys("shardkit-" + id, primaryDirectory, primaryPort, standbys);
         long t3 = System.nanoTime();
 
@@ -89,18 +90,38 @@ final class ReplicationServers {
                 millis(t4 - t0), millis(t1 - t0), millis(t2 - t1), millis(t3 - t2), millis(t4 - t3));
     }
 
-    /** Waits until every running standby has replayed the WAL the primary has written by now. */
+    /** Waits until every running, unfrozen standby has replayed the WAL the primary has written by now. */
     void awaitReplayCaughtUp(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        String target = Replay.primaryWalPosition(primaryPort);
+        String target = Replay.primaryWalPosition(primary.answeringPort("read its WAL position"));
         for (Standby standby : standbys) {
-            if (standby.running()) {
+            if (standby.answering()) {
                 Replay.awaitReplayed(standby.name(), standby.runningPort("catch up"), target, deadline, timeout);
             }
         }
     }
 
-    /** Stops the standbys, then the primary, and deletes their directories; best effort, never throws. */
+    /** Waits until the primary shows every running, unfrozen standby as streaming. */
+    void awaitStreaming(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int primaryPort = primary.answeringPort("wait for its replicas");
+        for (Standby standby : standbys) {
+            if (standby.answering()) {
+                standby.awaitStreaming(primaryPort, deadline, timeout);
+            }
+        }
+    }
+
+    /** The primary's port if it answers (running, not frozen), else 0. */
+    int primaryPortIfAnswering() {
+        Postmaster server = primary;
+        return server != null && server.answering() ? server.port() : 0;
+    }
+
+    /**
+     * Stops the standbys, then the primary, and deletes their directories; best effort, never throws. Frozen servers
+     * are thawed first (a stop signal would wait behind SIGSTOP), killed ones started again so zonky stops them cleanly.
+     */
     void stopAndDelete() {
         long started = System.nanoTime();
         // Standbys first: a primary stopping with WAL senders attached waits for them.
@@ -108,9 +129,10 @@ final class ReplicationServers {
             standby.stopAndDelete();
         }
         if (primary != null) {
-            PostgresProcess.stopQuietly(primary, "primary");
+            primary.stopAndDelete();
+        } else {
+            DataDirectories.deleteWithLog(primaryDirectory);
         }
-        DataDirectories.deleteWithLog(primaryDirectory);
         log.info("[replicated-postgres {}] stopped and deleted in {} ms", id, millis(System.nanoTime() - started));
     }
 
@@ -125,7 +147,7 @@ final class ReplicationServers {
     /** The ports of the primary and the standbys, in the order of {@link #directories()}. */
     List<Integer> ports() {
         List<Integer> all = new ArrayList<>();
-        all.add(primaryPort);
+        all.add(primary == null ? 0 : primary.port());
         standbys.forEach(s -> all.add(s.port()));
         return all;
     }
@@ -134,10 +156,11 @@ final class ReplicationServers {
      * Starts the primary. The first one in the JVM runs initdb and leaves a copy of the fresh cluster as
      * a template; later ones start from a copy of that template.
      */
-    private EmbeddedPostgres startPrimary() {
+    private void startPrimary() {
         Path template = InitdbTemplate.get();
         if (template == null) {
-            return PostgresProcess.start(primaryDirectory, 0, "primary", InitdbTemplate::offer);
+            primary.start(InitdbTemplate::offer);
+            return;
         }
         try {
             DataDirectories.copy(template, primaryDirectory, false);
@@ -145,11 +168,12 @@ final class ReplicationServers {
             throw new IllegalStateException("[primary] could not copy the initdb template " + template + " to "
                     + primaryDirectory + ": " + e + " — check free space in " + DataDirectories.workingDirectory(), e);
         }
-        return PostgresProcess.start(primaryDirectory, 0, "primary", null);
+        primary.start(null);
     }
 
     /** {@code shard_0}, {@code shard_1}, ... on the primary, before any standby is cloned. */
     private List<String> createDatabases(int count) {
+        int primaryPort = primary.port();
         List<String> names = new ArrayList<>(count);
         try (Connection c = PostgresProcess.connect(primaryPort); Statement s = c.createStatement()) {
             for (int i = 0; i < count; i++) {

@@ -37,6 +37,9 @@ final class ReplicationSettings {
         config.put("hot_standby", "on");
         // A long read on a replica is not cancelled because the primary vacuumed rows it still sees.
         config.put("hot_standby_feedback", "on");
+        // How soon a replica tries the primary again once streaming broke (the primary killed or restarting); the
+        // default 5 s would be most of the time a restarted primary waits for its replicas. Each failed try logs a line.
+        config.put("wal_retrieve_retry_interval", "200ms");
         return Map.copyOf(config);
     }
 }

@@ -1,35 +1,25 @@
 package io.shardkit.test;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * The server of one hot standby behind {@link ReplicatedPostgres.Replica}. Stops and starts keep its port and
- * directory, so its databases stay valid. Its owner serialises {@link #start} and {@link #stop}.
+ * The server of one hot standby behind {@link ReplicatedPostgres.Replica}. Stops, kills and restarts keep its port and
+ * directory, so its databases stay valid. Its owner serialises {@link #start}, {@link #stop}, {@link #kill},
+ * {@link #freeze} and {@link #thaw}.
  */
 final class Standby {
 
-    private static final Logger log = LoggerFactory.getLogger(Standby.class);
-
     private final int number;
-    private final Path directory;
-    private final List<String> names;
-    private volatile EmbeddedPostgres server;
-    private volatile int port;
-    private volatile List<TestDatabase> databases = List.of();
-    // Held while stopped, in place of the server's; see DataDirectories.holdZonkyLock.
-    private FileChannel lockWhileStopped;
+    private final Postmaster server;
+    private final List<TestDatabase> databases;
 
     /** @param names the databases it holds, as on the primary */
     Standby(int number, Path directory, List<String> names) {
         this.number = number;
-        this.directory = directory;
-        this.names = List.copyOf(names);
+        this.server = new Postmaster("replica " + number, directory);
+        this.databases = names.stream().map(n -> PostgresProcess.database(n, server.port())).toList();
     }
 
     int number() {
@@ -37,12 +27,12 @@ final class Standby {
     }
 
     Path directory() {
-        return directory;
+        return server.directory();
     }
 
-    /** 0 until the first start. */
+    /** Reserved when made, before the first start. */
     int port() {
-        return port;
+        return server.port();
     }
 
     List<TestDatabase> databases() {
@@ -50,70 +40,78 @@ final class Standby {
     }
 
     boolean running() {
-        return server != null;
+        return server.running();
+    }
+
+    boolean frozen() {
+        return server.frozen();
+    }
+
+    /** Running and not frozen: what the cluster-wide waits and replay controls act on. */
+    boolean answering() {
+        return server.answering();
     }
 
     /** "replica 1", ...: for messages. */
     String name() {
-        return "replica " + number;
+        return server.role();
     }
 
-    /** The port of the running server. */
+    /** The port of the running, unfrozen server. */
     int runningPort(String toDo) {
-        EmbeddedPostgres running = server;
-        if (running == null) {
-            throw new IllegalStateException("[" + name() + "] cannot " + toDo + ": it is stopped — call start() first");
-        }
-        return running.getPort();
+        return server.answeringPort(toDo);
     }
 
-    /** Starts the server (on a free port the first time) and waits until it streams from the primary; no-op if running. */
+    long pid() {
+        return server.pid();
+    }
+
+    /**
+     * Starts the server (zonky after a stop, pg_ctl after a kill) and, if the primary answers, waits until it streams
+     * from it; no-op if running.
+     *
+     * @param primaryPort 0 if the primary does not answer (killed or frozen): then the replica streams once it does
+     */
     void start(int primaryPort) {
-        if (server != null) {
+        if (server.running()) {
             return;
         }
-        DataDirectories.closeQuietly(lockWhileStopped); // zonky takes the lock itself, and fails if this JVM holds it
-        lockWhileStopped = null;
-        EmbeddedPostgres started = PostgresProcess.start(directory, port, name(), null);
-        server = started;
-        if (port == 0) {
-            port = started.getPort();
-            databases = names.stream().map(n -> PostgresProcess.database(n, port)).toList();
+        server.start(null);
+        if (primaryPort != 0) {
+            awaitStreaming(primaryPort, System.nanoTime() + Replay.READY_WAIT.toNanos(), Replay.READY_WAIT);
         }
-        Replay.awaitStreaming(name(), primaryPort, ReplicationSettings.slotName(number), directory);
     }
 
-    /** Stops the server (fast shutdown) and keeps the directory locked against zonky's clean-up; no-op if stopped. */
+    /** Until the primary at {@code primaryPort} shows this standby as streaming. */
+    void awaitStreaming(int primaryPort, long deadline, Duration timeout) {
+        Replay.awaitStreaming(name(), primaryPort, ReplicationSettings.slotName(number), server.directory(), deadline, timeout);
+    }
+
+    /** Stops the server (fast shutdown) and keeps the directory locked against zonky's clean-up; no-op unless running. */
     void stop() {
-        if (server == null) {
-            return;
-        }
-        stopServer();
-        try {
-            lockWhileStopped = DataDirectories.holdZonkyLock(directory);
-        } catch (IOException e) {
-            log.warn("[{}] could not lock {} while stopped; a zonky start-up may delete it after ten minutes: {}",
-                    name(), directory, e.toString());
-        }
+        server.stop();
+    }
+
+    /** SIGKILLs the server's processes and waits until they are gone; no-op unless running. */
+    void kill() {
+        server.kill();
+    }
+
+    void freeze() {
+        server.freeze();
+    }
+
+    void thaw() {
+        server.thaw();
     }
 
     /** Stops the server and deletes its directory, best effort. */
     void stopAndDelete() {
-        stopServer();
-        DataDirectories.closeQuietly(lockWhileStopped);
-        DataDirectories.deleteWithLog(directory);
+        server.stopAndDelete();
     }
 
     @Override
     public String toString() {
-        return name() + "[localhost:" + port + (running() ? "" : ", stopped") + "]";
-    }
-
-    private void stopServer() {
-        EmbeddedPostgres running = server;
-        server = null;
-        if (running != null) {
-            PostgresProcess.stopQuietly(running, name());
-        }
+        return server.toString();
     }
 }
