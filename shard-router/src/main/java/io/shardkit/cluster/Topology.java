@@ -243,8 +243,11 @@ final class Topology {
     private static HikariDataSource openPool(String poolName, String name, String url, String username, String password,
                                              PoolConfig p, boolean replica, SQLDialect dialect) {
         HikariConfig hc = hikariConfig(poolName, url, username, password, p, replica, dialect);
+        ReconnectingDataSource source = ReconnectingDataSource.into(hc);
         try {
-            return new HikariDataSource(hc);
+            HikariDataSource ds = new HikariDataSource(hc);
+            source.feeds(ds);
+            return ds;
         } catch (RuntimeException e) {
             Throwable root = e;
             while (root.getCause() != null) root = root.getCause();

@@ -22,6 +22,7 @@ import java.util.TreeMap;
  * @param unaffectedErrors  failed calls on the unaffected shards while the fault was on
  * @param reports           fan-out reports run while the fault was on
  * @param reportsLate       of them, those that took longer than {@link FaultSettings#reportBound()}
+ * @param reportsFailed     of them, those that threw instead of returning the shards that answered
  * @param slowestReport     the longest a report took while the fault was on
  * @param reportsMissingHealthy reports during the fault in which an unaffected shard did not answer OK
  * @param recovery          from the server's return to the first call the affected shard served again (replica
@@ -32,7 +33,7 @@ import java.util.TreeMap;
 record FaultResult(Fault fault, String shard, long calls, Map<String, Integer> errorsByType,
                    Map<String, String> firstMessages, int foreignErrors, int unnamedShard, int slowErrors,
                    Duration slowestError, Duration baselineP99, Duration faultP99, double baselineRate, double faultRate,
-                   int unaffectedErrors, int reports, int reportsLate, Duration slowestReport, int reportsMissingHealthy,
+                   int unaffectedErrors, int reports, int reportsLate, int reportsFailed, Duration slowestReport, int reportsMissingHealthy,
                    Duration recovery, int staleReads, String firstStaleRead, int stuckThreads, Verification data,
                    Leaks leaks, FaultSettings settings) {
 
@@ -53,6 +54,8 @@ record FaultResult(Fault fault, String shard, long calls, Map<String, Integer> e
         if (unaffectedErrors > 0) v.add(unaffectedErrors + " calls on unaffected shards failed during the fault");
         if (reportsLate > 0) v.add(reportsLate + " PARTIAL reports took longer than " + settings.reportBound().toMillis()
                 + " ms (slowest " + slowestReport.toMillis() + " ms)");
+        if (reportsFailed > 0) v.add(reportsFailed + " PARTIAL reports failed during the fault: " + firstMessages.entrySet()
+                .stream().filter(e -> e.getKey().startsWith("report: ")).toList());
         if (reportsMissingHealthy > 0) v.add(reportsMissingHealthy + " PARTIAL reports lacked a healthy shard");
         if (recovery == null) v.add("the affected shard never served again after the fault ended");
         else if (recovery.compareTo(FaultSettings.RECOVERY_GOAL) > 0) v.add("recovery took " + recovery.toMillis() + " ms");

@@ -116,7 +116,7 @@ final class FaultRun {
             stale += laggingReplicaReads;
             if (firstStale == null) firstStale = laggingReplicaReads + " reads on the paused replica past the lag bound";
         }
-        int reports = 0, reportsLate = 0, missingHealthy = 0;
+        int reports = 0, reportsLate = 0, reportsFailed = 0, missingHealthy = 0;
         long slowestReport = 0;
         long healthyMask = ~(1L << affected);
         for (Reporter r : reporters) {
@@ -128,7 +128,7 @@ final class FaultRun {
                 reports++;
                 slowestReport = Math.max(slowestReport, r.samples.duration(i));
                 if (r.samples.duration(i) > s.reportBound().toNanos()) reportsLate++;
-                if (r.samples.outcome(i) != Outcome.OK) foreign++;
+                if (r.samples.outcome(i) != Outcome.OK) reportsFailed++;
             }
             for (long[] failed : r.shardFailures) {
                 if (failed[0] >= faultStart && failed[0] < restoredAt && (failed[1] & healthyMask) != 0) missingHealthy++;
@@ -138,7 +138,7 @@ final class FaultRun {
         double faultSeconds = (restoredAt - faultStart) / (double) NANOS_PER_SECOND;
         return new FaultResult(fault, shard, calls, errors, messages, foreign, unnamed, slow, Duration.ofNanos(slowest),
                 p99(baseline), p99(during), baseline.size() / baselineSeconds, during.size() / faultSeconds,
-                unaffectedErrors, reports, reportsLate, Duration.ofNanos(slowestReport), missingHealthy,
+                unaffectedErrors, reports, reportsLate, reportsFailed, Duration.ofNanos(slowestReport), missingHealthy,
                 recoveredAt == Long.MAX_VALUE ? null : Duration.ofNanos(recoveredAt - restoredAt), stale, firstStale,
                 stuck, data, leaks, s);
     }

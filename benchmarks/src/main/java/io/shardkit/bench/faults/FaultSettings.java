@@ -9,7 +9,8 @@ import java.time.Duration;
  * @param callers            request callers (writes and reads by key), each in a loop without think time
  * @param reporters          callers that run fan-out reports in a loop
  * @param customers          shard keys, spread over the shards by the router
- * @param poolSize           connections per database (primaries and replicas)
+ * @param poolSize           connections per database (primaries and replicas): the callers of a shard and its
+ *                           reporters' statements, so a healthy shard's callers never queue for a connection
  * @param connectionTimeout  the pools' connection timeout
  * @param statementTimeout   the pools' {@code statementTimeoutMs}
  * @param reportTimeout      each fan-out report's deadline (PARTIAL)
@@ -25,14 +26,14 @@ record FaultSettings(int callers, int reporters, int customers, Duration warmup,
     /** The documented full run: 64 request callers and 2 reporters, a 10 s fault between 15 s windows. */
     static FaultSettings full() {
         return new FaultSettings(64, 2, 4_000, Duration.ofSeconds(5), Duration.ofSeconds(15), Duration.ofSeconds(10),
-                Duration.ofSeconds(15), 8, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2),
+                Duration.ofSeconds(15), 20, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2),
                 Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1));
     }
 
     /** The short run of {@code ./mvnw verify}: fewer callers, shorter windows, the same fault length. */
     static FaultSettings ci() {
         return new FaultSettings(16, 1, 1_000, Duration.ofSeconds(2), Duration.ofSeconds(4), Duration.ofSeconds(10),
-                Duration.ofSeconds(6), 4, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2),
+                Duration.ofSeconds(6), 8, Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(2),
                 Duration.ofSeconds(1), Duration.ofMillis(100), Duration.ofSeconds(1));
     }
 
