@@ -298,27 +298,7 @@ public final class FanOutQuery<R extends Record> {
             }
             streams.close(); // every shard's connection back before the merge takes one
             if (shards.isEmpty()) return java.util.Collections.emptyIterator();
-            Shard on = mergingShard(streams.outcomes());
-            try {
-                return DatabaseMerge.run(on, shape, ShardQueries.perShard(shape), partials, timeout).iterator();
-            } catch (UnsupportedFanOutException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                throw new FanOutException("[shard " + on.id() + "] merging the shards' " + partials.size() + " partial rows failed: "
-                        + e.getMessage(), streams.outcomes(), e);
-            }
-        }
-
-        /**
-         * The first shard that answered: under {@link FailurePolicy#PARTIAL} the first shard's database may be the
-         * one that is down or out of connections, and the rows of those that answered must not be lost to it. (All
-         * shards share one dialect; the partial rows' types come from the per-shard query, the same on each.)
-         */
-        private Shard mergingShard(List<QueryOutcome> outcomes) {
-            for (int i = 0; i < shards.size(); i++) {
-                if (outcomes.get(i).ok()) return shards.get(i);
-            }
-            return shards.getFirst(); // none answered: the merge's own failure says so
+            return MergeSite.run(shards, streams.outcomes(), shape, partials, timeout).iterator();
         }
 
         @SuppressWarnings("unchecked")

@@ -77,7 +77,7 @@ final class Caller implements Runnable {
             failed(start, OpKind.INSERT, shard, e);
             rows.add(new Ledger(id, customer, shard, false)); // may have landed: its answer was lost
         }
-        token = session.token();
+        passOn(session, shard);
     }
 
     private void update(Ledger row) {
@@ -92,7 +92,21 @@ final class Caller implements Runnable {
             failed(start, OpKind.UPDATE, row.shard, e);
             row.updatesUnknown++;
         }
-        token = session.token();
+        passOn(session, row.shard);
+    }
+
+    /**
+     * The token the next request continues from: a call of its own (it reads the primary's WAL position after a
+     * write). When it fails the next request continues from the last token, and reads the shard on its primary.
+     */
+    private void passOn(ShardSession session, int shard) {
+        long start = System.nanoTime();
+        try {
+            token = session.token();
+            record(start, OpKind.TOKEN, shard, Outcome.OK, false);
+        } catch (RuntimeException e) {
+            failed(start, OpKind.TOKEN, shard, e);
+        }
     }
 
     private void read(Ledger row) {
@@ -122,7 +136,8 @@ final class Caller implements Runnable {
     }
 
     private void failed(long start, OpKind kind, int shard, RuntimeException e) {
+        long took = System.nanoTime() - start;
         record(start, kind, shard, Outcome.of(e, c.shards.get(shard)), false);
-        samples.error(e);
+        samples.error(e, kind, start - t0, took);
     }
 }

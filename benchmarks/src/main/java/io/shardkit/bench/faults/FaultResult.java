@@ -15,6 +15,7 @@ import java.util.TreeMap;
  * @param unnamedShard      calls that failed with a ShardException not naming their shard
  * @param slowErrors        failed calls that took longer than {@link FaultSettings#errorBound()}
  * @param slowestError      the longest a failed call took
+ * @param slowestErrorDetail that call: what it was, when it started (ms into the run), its error
  * @param baselineP99       p99 of the unaffected shards' calls before the fault
  * @param faultP99          p99 of the unaffected shards' calls while the fault was on
  * @param baselineRate      the unaffected shards' calls per second before the fault
@@ -32,7 +33,7 @@ import java.util.TreeMap;
  */
 record FaultResult(Fault fault, String shard, long calls, Map<String, Integer> errorsByType,
                    Map<String, String> firstMessages, int foreignErrors, int unnamedShard, int slowErrors,
-                   Duration slowestError, Duration baselineP99, Duration faultP99, double baselineRate, double faultRate,
+                   Duration slowestError, String slowestErrorDetail, Duration baselineP99, Duration faultP99, double baselineRate, double faultRate,
                    int unaffectedErrors, int reports, int reportsLate, int reportsFailed, Duration slowestReport, int reportsMissingHealthy,
                    Duration recovery, int staleReads, String firstStaleRead, int stuckThreads, Verification data,
                    Leaks leaks, FaultSettings settings) {
@@ -50,7 +51,7 @@ record FaultResult(Fault fault, String shard, long calls, Map<String, Integer> e
         if (foreignErrors > 0) v.add(foreignErrors + " calls failed with an exception not Shardkit's: " + foreignTypes());
         if (unnamedShard > 0) v.add(unnamedShard + " calls failed with a ShardException not naming their shard");
         if (slowErrors > 0) v.add(slowErrors + " failed calls took longer than " + settings.errorBound().toMillis()
-                + " ms (slowest " + slowestError.toMillis() + " ms)");
+                + " ms; the slowest: " + slowestErrorDetail);
         if (unaffectedErrors > 0) v.add(unaffectedErrors + " calls on unaffected shards failed during the fault");
         if (reportsLate > 0) v.add(reportsLate + " PARTIAL reports took longer than " + settings.reportBound().toMillis()
                 + " ms (slowest " + slowestReport.toMillis() + " ms)");

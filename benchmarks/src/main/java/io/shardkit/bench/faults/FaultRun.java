@@ -78,7 +78,13 @@ final class FaultRun {
         long calls = 0, slowest = 0, recoveredAt = Long.MAX_VALUE;
         int foreign = 0, unnamed = 0, slow = 0, unaffectedErrors = 0, stale = 0, laggingReplicaReads = 0;
         String firstStale = null;
+        String slowestErrorDetail = "";
+        long slowestErrorSeen = -1;
         for (Caller caller : callers) {
+            if (caller.samples.slowestErrorNanos() > slowestErrorSeen) {
+                slowestErrorSeen = caller.samples.slowestErrorNanos();
+                slowestErrorDetail = caller.samples.slowestError;
+            }
             Samples x = caller.samples;
             caller.samples.errors.forEach((k, v) -> errors.merge(k, v, Integer::sum));
             caller.samples.firstMessages.forEach(messages::putIfAbsent);
@@ -105,7 +111,7 @@ final class FaultRun {
                     if (fault == Fault.REPLICA_LAG && x.replica(i) && start > lagUsableUntil && start < restoredAt) {
                         laggingReplicaReads++;
                     }
-                    boolean served = fault.onPrimary ? outcome == Outcome.OK && x.kind(i) != OpKind.READ
+                    boolean served = fault.onPrimary ? outcome == Outcome.OK && (x.kind(i) == OpKind.INSERT || x.kind(i) == OpKind.UPDATE)
                             : outcome == Outcome.OK && x.replica(i);
                     if (served && start >= restoredAt) recoveredAt = Math.min(recoveredAt, start + took);
                 }
@@ -137,6 +143,7 @@ final class FaultRun {
         double baselineSeconds = (faultStart - baselineStart) / (double) NANOS_PER_SECOND;
         double faultSeconds = (restoredAt - faultStart) / (double) NANOS_PER_SECOND;
         return new FaultResult(fault, shard, calls, errors, messages, foreign, unnamed, slow, Duration.ofNanos(slowest),
+                slowestErrorDetail,
                 p99(baseline), p99(during), baseline.size() / baselineSeconds, during.size() / faultSeconds,
                 unaffectedErrors, reports, reportsLate, reportsFailed, Duration.ofNanos(slowestReport), missingHealthy,
                 recoveredAt == Long.MAX_VALUE ? null : Duration.ofNanos(recoveredAt - restoredAt), stale, firstStale,

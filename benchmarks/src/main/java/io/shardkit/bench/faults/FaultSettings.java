@@ -38,12 +38,13 @@ record FaultSettings(int callers, int reporters, int customers, Duration warmup,
     }
 
     /**
-     * The longest a call on the affected shard may take to fail: a connection timeout (HikariCP may validate an idle
-     * connection within it), then the statement timeout and the driver's one-second grace, plus a second of slack for
-     * a loaded 2-core machine.
+     * The longest a call on the affected shard may take to fail: the connection timeout, past which HikariCP may still
+     * be validating an idle connection for up to the same again (its validation timeout is capped at the connection
+     * timeout); then the statement timeout and the driver's one-second grace; plus a second of slack for a loaded
+     * 2-core machine.
      */
     Duration errorBound() {
-        return connectionTimeout.plus(statementTimeout).plusSeconds(2);
+        return connectionTimeout.multipliedBy(2).plus(statementTimeout).plusSeconds(2);
     }
 
     /** The longest a PARTIAL report may take: its deadline, the cancel request's and the abort's second each, slack. */

@@ -8,6 +8,8 @@ enum OpKind {
     UPDATE,
     /** A read of one of the caller's own rows through a session: a replica only when it has the caller's writes. */
     READ,
+    /** The session's consistency token after a write, to pass to the next request: reads the primary's WAL position. */
+    TOKEN,
     /** A fan-out report over every shard, PARTIAL. */
     REPORT
 }

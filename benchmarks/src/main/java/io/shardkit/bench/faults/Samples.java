@@ -30,6 +30,22 @@ final class Samples {
         size++;
     }
 
+    /** The slowest failed call's description: what it was, when, how long it took, and its error. */
+    String slowestError = "";
+    private long slowestErrorNanos = -1;
+
+    void error(Throwable e, OpKind kind, long startNanos, long durationNanos) {
+        if (durationNanos > slowestErrorNanos) {
+            slowestErrorNanos = durationNanos;
+            slowestError = kind + " at " + startNanos / 1_000_000 + " ms took " + durationNanos / 1_000_000 + " ms: " + e;
+        }
+        error(e);
+    }
+
+    long slowestErrorNanos() {
+        return slowestErrorNanos;
+    }
+
     void error(Throwable e) {
         String type = Outcome.errorType(e);
         errors.merge(type, 1, Integer::sum);
