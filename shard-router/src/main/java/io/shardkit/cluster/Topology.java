@@ -186,6 +186,7 @@ final class Topology {
         mx.setMaximumPoolSize(max);
         mx.setMinimumIdle(wanted.getMinimumIdle() < 0 ? max : wanted.getMinimumIdle());
         mx.setConnectionTimeout(wanted.getConnectionTimeout());
+        mx.setValidationTimeout(wanted.getValidationTimeout());
         mx.setIdleTimeout(wanted.getIdleTimeout());
         mx.setMaxLifetime(wanted.getMaxLifetime());
     }
@@ -284,8 +285,16 @@ final class Topology {
             if (p.idleTimeoutMs() != null) hc.setIdleTimeout(p.idleTimeoutMs());
             if (p.maxLifetimeMs() != null) hc.setMaxLifetime(p.maxLifetimeMs());
         }
+        // HikariCP checks an idle connection for up to validationTimeout (default 5 s) before handing it out, on top
+        // of connectionTimeout: against a hung server a caller would wait both. No longer than the connection timeout.
+        hc.setValidationTimeout(validationTimeout(hc.getConnectionTimeout()));
         if (dialect != null) StatementDeadline.apply(hc, dialect, p == null ? null : p.statementTimeoutMs());
         return hc;
+    }
+
+    /** The connection timeout, within HikariCP's bounds for a validation timeout (250 ms to its default, 5 s). */
+    static long validationTimeout(long connectionTimeout) {
+        return Math.max(250, Math.min(5_000, connectionTimeout));
     }
 
     /** Pool statistics of every primary, in declaration order. */

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -301,7 +300,7 @@ class PrimaryFaultsTest {
 
         for (Path directory : directories) {
             assertFalse(Files.exists(directory), directory + " left behind");
-            assertEquals(List.of(), processesMentioning(directory), "processes still running on " + directory);
+            assertEquals(List.of(), ReplicatedPostgresTest.processesMentioning(directory), "processes still running on " + directory);
         }
         // Also the frozen primary's backends and helpers, whose command lines do not name the directory.
         assertEquals(List.of(), processes.stream().filter(PrimaryFaultsTest::alive).toList(), "processes left running");
@@ -385,22 +384,5 @@ class PrimaryFaultsTest {
     private static int ephemeralStart() throws IOException {
         // readAllLines: Files.readString returns only the first byte of this /proc file.
         return Integer.parseInt(Files.readAllLines(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).get(0).trim().split("\\s+")[0]);
-    }
-
-    /** Command lines of live processes that name the directory, e.g. a postgres started with -D on it. */
-    private static List<String> processesMentioning(Path directory) throws IOException {
-        String needle = directory.toString();
-        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
-            return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
-                    .map(p -> {
-                        try {
-                            return new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
-                        } catch (IOException gone) {
-                            return "";
-                        }
-                    })
-                    .filter(cmd -> cmd.contains(needle))
-                    .toList();
-        }
     }
 }

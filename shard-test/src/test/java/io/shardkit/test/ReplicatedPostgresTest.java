@@ -202,7 +202,7 @@ class ReplicatedPostgresTest {
     }
 
     /** Command lines of live processes that name the directory, e.g. a postgres started with -D on it. */
-    private static List<String> processesMentioning(Path directory) throws IOException {
+    static List<String> processesMentioning(Path directory) throws IOException {
         String needle = directory.toString();
         try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
             return procs.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))

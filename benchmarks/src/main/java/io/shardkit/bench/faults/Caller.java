@@ -15,7 +15,7 @@ import java.util.function.BooleanSupplier;
 import org.jooq.Record2;
 
 /**
- * One request caller: in a loop, a request for a random customer of its home shard — 30 % inserts, 20 % updates in
+ * One request caller: in a loop with a short pause between requests, a request for a random customer of its home shard — 30 % inserts, 20 % updates in
  * a transaction, 50 % reads of one of its own rows — each request in a session continuing from the token of its last
  * one, as a service passes it from request to request. Callers are spread evenly over the shards, so those of the
  * other shards show what a fault on one shard costs calls that never touch it (a caller of the faulty shard waiting
@@ -23,6 +23,12 @@ import org.jooq.Record2;
  * misses one of its own acknowledged writes is a read-your-writes violation.
  */
 final class Caller implements Runnable {
+    /**
+     * Between requests a caller waits 10–30 ms, as a service's requests arrive: without it 64 callers keep two cores
+     * saturated and every latency is a queue for the CPU, not a property of the shards.
+     */
+    static final int THINK_MIN_MS = 10;
+    static final int THINK_MAX_MS = 30;
     private static final org.jooq.Field<Boolean> ON_REPLICA = field("pg_is_in_recovery()", Boolean.class);
 
     final Samples samples = new Samples();
@@ -58,6 +64,7 @@ final class Caller implements Runnable {
             if (dice < 30 || readable.isEmpty()) insert();
             else if (dice < 50) update(readable.get(random.nextInt(readable.size())));
             else read(readable.get(random.nextInt(readable.size())));
+            Fault.sleep(random.nextInt(THINK_MIN_MS, THINK_MAX_MS + 1));
         }
     }
 

@@ -2,6 +2,7 @@ package io.shardkit.bench.faults;
 
 import io.shardkit.cluster.ShardCluster;
 import io.shardkit.router.ShardException;
+import io.shardkit.test.PostgresPrimary;
 import io.shardkit.test.ReplicatedPostgres;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +17,7 @@ enum Fault {
     PRIMARY_KILL("primary killed (SIGKILL), restarted 10 s later", true) {
         @Override
         Held inject(FaultCluster c, int shard, FaultSettings s) {
-            ReplicatedPostgres.Primary primary = c.server(shard).primary();
+            PostgresPrimary primary = c.server(shard).primary();
             primary.kill();
             return primary::start;
         }
@@ -24,7 +25,7 @@ enum Fault {
     PRIMARY_HANG("primary stopped (SIGSTOP) for 10 s, then continued", true) {
         @Override
         Held inject(FaultCluster c, int shard, FaultSettings s) {
-            ReplicatedPostgres.Primary primary = c.server(shard).primary();
+            PostgresPrimary primary = c.server(shard).primary();
             primary.freeze();
             return primary::thaw;
         }
@@ -63,7 +64,7 @@ enum Fault {
     BACKENDS_TERMINATED("every client backend of the primary terminated, once a second for 10 s", true) {
         @Override
         Held inject(FaultCluster c, int shard, FaultSettings s) {
-            ReplicatedPostgres.Primary primary = c.server(shard).primary();
+            PostgresPrimary primary = c.server(shard).primary();
             AtomicBoolean stop = new AtomicBoolean();
             AtomicInteger terminated = new AtomicInteger();
             Thread killer = Thread.ofVirtual().name("fault-terminator").start(() -> {

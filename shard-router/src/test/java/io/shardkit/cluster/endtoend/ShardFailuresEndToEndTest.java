@@ -11,6 +11,7 @@ import io.shardkit.router.ShardException;
 import io.shardkit.router.ShardId;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
+import io.shardkit.test.ReplicatedPostgres;
 import io.shardkit.test.TestDatabase;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -106,6 +107,35 @@ class ShardFailuresEndToEndTest {
             assertTrue(e.getMessage().contains("(total=1, active=1, idle=0, waiting=0)"), e.getMessage());
             assertTrue(e.getMessage().endsWith(" — the server may be down or hung, or the pool too small for the load"
                     + " (maximumPoolSize)"), e.getMessage());
+        }
+    }
+
+    @Test
+    void aPoolChecksAnIdleConnectionForNoLongerThanItsConnectionTimeout() {
+        try (ShardCluster cluster = cluster(dbs.database(0), new PoolConfig(1, 1, 800L, null, null))) {
+            assertEquals(800, ((com.zaxxer.hikari.HikariDataSource) cluster.shard(S0).dataSource()).getValidationTimeout());
+        }
+    }
+
+    @Test
+    void aHungServerFailsTheCallWithTheShardWithinTheTimeoutsInsteadOfHoldingIt() throws Exception {
+        try (ReplicatedPostgres pg = ReplicatedPostgres.start(1);
+             ShardCluster cluster = cluster(pg.primaries().getFirst(), new PoolConfig(2, 2, 500L, null, null, 1_000L))) {
+            cluster.dsl(S0).fetch("select 1");
+            Thread.sleep(600); // idle past HikariCP's 500 ms: the next borrow validates the connection first
+            pg.primary().freeze();
+            try {
+                long start = System.nanoTime();
+                ShardException e = assertThrows(ShardException.class, () -> cluster.dsl(S0).fetch("select 1"));
+                long millis = (System.nanoTime() - start) / 1_000_000;
+                assertTrue(e.getMessage().startsWith("[shard s0] database db0"), e.getMessage());
+                // connection timeout + validation (each 0.5 s) + statement timeout and the driver's grace (2 s), with
+                // room for a loaded machine; without a statement timeout the call would not return at all
+                assertTrue(millis < 6_000, "the call took " + millis + " ms: " + e.getMessage());
+            } finally {
+                pg.primary().thaw();
+            }
+            assertEquals(1, cluster.dsl(S0).fetchValue("select 1"), "serves again once the server continues");
         }
     }
 
