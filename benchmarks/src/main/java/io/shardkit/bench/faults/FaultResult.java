@@ -87,18 +87,25 @@ record FaultResult(Fault fault, String shard, long calls, Map<String, Integer> e
 
     /** A row of the results table in {@code benchmarks/RESULTS.md}. */
     String tableRow() {
-        return String.format("| %s | %,d | %,d | %d | %d | %s | %.1f / %.1f ms (%.2fx); %,.0f / %,.0f calls/s | %d of %d late, "
-                        + "slowest %,d ms | %s | %s |",
+        return String.format("| %s | %,d | %,d | %d | %d | %s | %,d ms | %.1f / %.1f ms (%.2fx); %,.0f / %,.0f calls/s | "
+                        + "%d, %d late, %d failed; slowest %,d ms | %s | %s | %s |",
                 fault, data.acknowledgedInserts() + data.acknowledgedUpdates(), data.unknownOutcomes(), data.lost(),
                 data.duplicated(), errorsByType.isEmpty() ? "none" : new TreeMap<>(errorsByType).toString(),
-                ms(baselineP99), ms(faultP99), p99Ratio(), baselineRate, faultRate, reportsLate, reports,
-                slowestReport.toMillis(), recovery == null ? "never" : recovery.toMillis() + " ms",
+                slowestError.toMillis(), ms(baselineP99), ms(faultP99), p99Ratio(), baselineRate, faultRate, reports,
+                reportsLate, reportsFailed, slowestReport.toMillis(),
+                recovery == null ? "never" : recovery.toMillis() + " ms", leftovers(),
                 violations().isEmpty() && bulkheadViolations().isEmpty() ? "pass" : "FAIL");
     }
 
+    private String leftovers() {
+        return leaks.none() && stuckThreads == 0 ? "none" : "checked out " + leaks.checkedOut() + ", server sessions "
+                + leaks.serverSessions().size() + ", threads " + leaks.threads().size() + ", stuck callers " + stuckThreads;
+    }
+
     static String tableHeader() {
-        return "| fault | writes acknowledged | unknown outcome | lost | written twice | errors by type | unaffected "
-                + "shards: p99 baseline / fault; calls/s | PARTIAL reports during the fault | recovery | result |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|";
+        return "| fault | writes acknowledged | unknown outcome | lost | written twice | errors by type | slowest failed call "
+                + "| unaffected shards: p99 baseline / fault (ratio); calls/s | PARTIAL reports during the fault | recovery "
+                + "| left after the run | result |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|";
     }
 }
