@@ -219,6 +219,27 @@ final class ShardStreams implements AutoCloseable {
             lock.unlock();
         }
         stopAll(ShardTask.Stop.DEADLINE, null);
+        abortLate();
+    }
+
+    /**
+     * The consumer waits for a stopped shard's stream to end; a shard whose server answers neither its statement nor
+     * the cancel would never end it. Gives the stopped shards {@link ShardTask#ABORT_AFTER} to end, then closes the
+     * connections of those still reading under them.
+     */
+    private void abortLate() {
+        long until = System.nanoTime() + ShardTask.ABORT_AFTER.toNanos();
+        lock.lock();
+        try {
+            long left;
+            while (unfinished > 0 && (left = until - System.nanoTime()) > 0) taskEnded.awaitNanos(left);
+            if (unfinished == 0) return;
+        } catch (InterruptedException e) {
+            return;
+        } finally {
+            lock.unlock();
+        }
+        tasks.forEach(ShardTask::abortIfStopped);
     }
 
     /**

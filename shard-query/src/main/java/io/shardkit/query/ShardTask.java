@@ -114,12 +114,17 @@ final class ShardTask implements Runnable {
         while (true) {
             try {
                 if (done.await(ABORT_AFTER.toNanos(), TimeUnit.NANOSECONDS)) break;
-                if (control.stopRequested()) control.abortConnection();
+                abortIfStopped();
             } catch (InterruptedException e) {
                 interrupted = true; // every connection must be back before the caller goes on
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
+    }
+
+    /** Closes the connection under a task that was told to stop and is still running; see {@link #awaitFinished()}. */
+    void abortIfStopped() {
+        if (!finished() && control.stopRequested()) control.abortConnection();
     }
 
     @Override

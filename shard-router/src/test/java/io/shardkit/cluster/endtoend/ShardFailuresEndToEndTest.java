@@ -140,6 +140,33 @@ class ShardFailuresEndToEndTest {
     }
 
     @Test
+    void aPoolServesWithinASecondOfItsServersReturnAfterALongOutage() throws Exception {
+        try (ReplicatedPostgres pg = ReplicatedPostgres.start(1);
+             ShardCluster cluster = cluster(pg.primaries().getFirst(), new PoolConfig(2, 1, 500L, null, null))) {
+            cluster.dsl(S0).fetch("select 1");
+            pg.primary().kill();
+            // Callers keep asking while the server is down, as a service's would; HikariCP alone would meanwhile have
+            // grown the wait between its connection attempts to 5 s.
+            long downUntil = System.nanoTime() + 12_000_000_000L;
+            while (System.nanoTime() < downUntil) {
+                assertThrows(ShardException.class, () -> cluster.dsl(S0).fetch("select 1"));
+            }
+            pg.primary().start();
+            long back = System.nanoTime();
+            while (true) {
+                try {
+                    cluster.dsl(S0).fetch("select 1");
+                    break;
+                } catch (ShardException stillDown) {
+                    assertTrue(System.nanoTime() - back < 30_000_000_000L, "never served again: " + stillDown.getMessage());
+                }
+            }
+            long millis = (System.nanoTime() - back) / 1_000_000;
+            assertTrue(millis < 1_500, "served again " + millis + " ms after the server was back");
+        }
+    }
+
+    @Test
     void aStatementsOwnFailureStaysJooqs() {
         try (ShardCluster cluster = cluster(dbs.database(0), new PoolConfig(1, 1, 5_000L, null, null, 1_000L))) {
             assertThrows(org.jooq.exception.DataAccessException.class, () -> cluster.dsl(S0).fetch("select * from nowhere"));
