@@ -1,6 +1,5 @@
 package io.shardkit.cluster;
 
-import io.shardkit.router.ShardException;
 import io.shardkit.router.ShardId;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -28,6 +27,7 @@ import org.jooq.impl.DefaultExecuteListenerProvider;
  * guarantees are about its own writes.
  */
 public final class ShardSession {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ShardSession.class);
     private final ShardCluster cluster;
     private final Map<ShardId, Long> lastWriteNanos = new ConcurrentHashMap<>();
     private final Map<ShardId, Long> positions = new ConcurrentHashMap<>();
@@ -36,7 +36,10 @@ public final class ShardSession {
 
     ShardSession(ShardCluster cluster, ConsistencyToken seed) {
         this.cluster = cluster;
-        positions.putAll(seed.positions());
+        seed.positions().forEach((shard, position) -> {
+            if (position == ConsistencyToken.PENDING) positionPending.put(shard, Boolean.TRUE); // read it first
+            else positions.put(shard, position);
+        });
     }
 
     /** The primary context of the key's shard; writes through it are remembered by this session. */
@@ -74,12 +77,19 @@ public final class ShardSession {
         return type.cast(repositories.computeIfAbsent(type, t -> cluster.sessionRepository(type, this)));
     }
 
-    /** Where this session's written shards stood after its writes, to hand to a later request. */
+    /**
+     * Where this session's written shards stood after its writes, to hand to a later request. A shard whose primary
+     * does not answer now is {@link ConsistencyToken#PENDING} in it: the write is not forgotten, its position is read
+     * by the session that continues from the token.
+     */
     public ConsistencyToken token() {
+        Map<ShardId, Long> all = new java.util.TreeMap<>();
         for (ShardId shard : positionPending.keySet()) {
             capturePosition(cluster.shard(shard));
         }
-        return new ConsistencyToken(positions);
+        all.putAll(positions);
+        positionPending.keySet().forEach(shard -> all.put(shard, ConsistencyToken.PENDING));
+        return new ConsistencyToken(all);
     }
 
     // ---- used by the cluster's repositories -------------------------------------------------------------------
@@ -102,9 +112,8 @@ public final class ShardSession {
         if (written != null && System.nanoTime() - written < sticky.toNanos()) {
             return ShardNode.PRIMARY;
         }
-        if (positionPending.containsKey(id)) {
-            if (node.shard.dialect() != SQLDialect.POSTGRES) return ShardNode.PRIMARY;
-            capturePosition(node.shard);
+        if (positionPending.containsKey(id) && !capturePosition(node.shard)) {
+            return ShardNode.PRIMARY; // no position to compare a replica with (not PostgreSQL, or it did not answer)
         }
         return node.chooseReplica(positions.getOrDefault(id, -1L), wait);
     }
@@ -120,21 +129,22 @@ public final class ShardSession {
      * set per transaction) returns before its record is written, so a replica could reach that position without
      * the commit. A replica reaches the insert position only once the WAL writer has written and sent the commit.
      */
-    private void capturePosition(Shard shard) {
-        if (shard.dialect() != SQLDialect.POSTGRES) return; // stays pending: reads of it go to the primary
-        positionPending.remove(shard.id());
+    private boolean capturePosition(Shard shard) {
+        if (shard.dialect() != SQLDialect.POSTGRES) return false; // stays pending: reads of it go to the primary
         try (var c = shard.dataSource().getConnection(); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("select pg_current_wal_insert_lsn()::text")) {
             rs.next();
             positions.merge(shard.id(), Lsn.parse(rs.getString(1)), Math::max);
+            positionPending.remove(shard.id());
+            return true;
         } catch (java.sql.SQLException e) {
-            positionPending.put(shard.id(), Boolean.TRUE);
             if (shard.dataSource() instanceof com.zaxxer.hikari.HikariDataSource h && h.isClosed()) {
                 throw Topology.closed(shard.id(), e);
             }
-            throw new ShardException(ShardException.Code.DATABASE, "[shard " + shard.id()
-                    + "] cannot read the primary's WAL position for a consistency token: " + e.getMessage()
-                    + " — reads of this shard stay on its primary", e);
+            // Stays pending: this session reads the shard on its primary, and its token says so.
+            LOG.warn("[shard {}] cannot read the primary's WAL position after a write; its reads stay on the primary: {}",
+                    shard.id(), e.getMessage());
+            return false;
         }
     }
 
