@@ -1,5 +1,6 @@
 package io.shardkit.query.planner;
 
+import io.shardkit.query.UnsupportedFanOutException;
 import java.util.List;
 import java.util.function.Function;
 import org.jooq.DataType;
@@ -30,7 +31,7 @@ public final class DialectRules {
             mysqlDivisions(shape);
             if (shape.kind() == QueryShape.Kind.DATABASE_MERGE && shape.original().$distinct()) mysqlDistinctOrder(shape, dialect);
         }
-        if (dialect.family() == SQLDialect.POSTGRES) postgresExtremesOfDivisions(shape);
+        if (dialect.family() == SQLDialect.POSTGRES) postgresScales(shape);
         if (dialect.family() == SQLDialect.H2 && shape.kind() == QueryShape.Kind.DATABASE_MERGE && shape.grouped
                 && !shape.countsOnly()) {
             h2GroupBy(shape);
@@ -135,19 +136,36 @@ public final class DialectRules {
     }
 
     /**
-     * PostgreSQL gives each quotient the scale its operands' values call for, so equal minimums can differ in scale
-     * (0.000…0 with 20 or 24 zeros) and which one MIN returns depends on the order rows come in.
+     * PostgreSQL keeps each NUMERIC value's own scale, and values that differ only in scale are equal: a quotient's
+     * scale follows its operands' values, a COALESCE or CASE returns each argument with its own. Which of two equal
+     * values a MIN/MAX, a group key or DISTINCT keeps depends on row order (100,000 random queries found MAX(COALESCE(
+     * points, 0.00)) answering 0 for 0.00), so each is refused unless its scale is proven to be one.
      */
-    private static void postgresExtremesOfDivisions(QueryShape shape) {
+    private static void postgresScales(QueryShape shape) {
         for (Field<?> a : shape.aggregates) {
             Aggregates.Call c = Aggregates.call(a);
-            if ((c.kind() == Aggregates.Kind.MIN || c.kind() == Aggregates.Kind.MAX) && c.argument() != null
-                    && contains(PartTree.of(c.argument()), QOM.Div.class)) {
-                throw Refusals.refused(c.kind() + " of a division on POSTGRES (" + a + ")", "equal quotients can differ"
-                        + " in scale, and which one the database returns depends on row order; cast the quotient to"
-                        + " NUMERIC(p, s) inside the " + c.kind());
+            if ((c.kind() == Aggregates.Kind.MIN || c.kind() == Aggregates.Kind.MAX) && c.argument() != null) {
+                QueryPart varying = NumericScales.varying(c.argument());
+                if (varying != null) throw scaleRefusal(c.kind() + " of", varying, a, " inside the " + c.kind());
             }
         }
+        if (shape.kind() != QueryShape.Kind.DATABASE_MERGE) return;
+        for (Field<?> k : shape.keys) {
+            QueryPart varying = NumericScales.varying(SelectReader.unalias(k));
+            if (varying != null) throw scaleRefusal(shape.grouped ? "a GROUP BY key of" : "DISTINCT over", varying, k, "");
+        }
+    }
+
+    private static UnsupportedFanOutException scaleRefusal(String where, QueryPart varying, Field<?> in, String cast) {
+        String what = varying instanceof QOM.Div<?> ? "a division" : Allowlist.column(varying)
+                ? "a NUMERIC column of no declared scale" : "an expression whose values differ in scale";
+        return Refusals.refused(where + " " + what + " on POSTGRES (" + text(in) + ")", "equal values can differ in scale"
+                + " (0 and 0.00), and which one the database returns depends on row order; cast " + text(varying) + " to"
+                + " NUMERIC(p, s)" + cast + (Allowlist.column(varying) ? ", or declare the column with its scale" : ""));
+    }
+
+    private static String text(QueryPart p) {
+        return p.toString().replaceAll("\\s+", " ");
     }
 
     private static boolean contains(PartTree node, Class<?> type) {
