@@ -61,6 +61,11 @@ final class RepositoryProxy implements InvocationHandler {
     /** Chooses the implementation instance for a key: the cluster's, or a transaction's. */
     interface Target {
         Object instanceFor(Object key, boolean readOnly, String method);
+
+        /** Whether a call refused by a moving shard's fence is re-routed and run once more (not in a transaction). */
+        default boolean retriesMoves() {
+            return false;
+        }
     }
 
     private static final Set<Class<?>> KEY_TYPES = Set.of(long.class, Long.class, int.class, Integer.class,
@@ -269,6 +274,16 @@ final class RepositoryProxy implements InvocationHandler {
             return route.defaultBody() == null ? InvocationHandler.invokeDefault(proxy, route.method(), args)
                     : route.defaultBody().bindTo(proxy).invokeWithArguments(args == null ? new Object[0] : args);
         }
+        try {
+            return call(route, args);
+        } catch (ShardMovedException e) {
+            // The fence applied nothing, and the new version is running: the call goes to the data's new place.
+            if (!target.retriesMoves() || !e.newVersionRunning()) throw e;
+            return call(route, args);
+        }
+    }
+
+    private Object call(Route route, Object[] args) throws Throwable {
         Object instance = target.instanceFor(route.key(args), route.readOnly(), route.describe());
         try {
             return route.method().invoke(instance, args); // the planned Method: opened for a package-private interface

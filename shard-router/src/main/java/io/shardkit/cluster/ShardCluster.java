@@ -40,12 +40,33 @@ import org.jooq.impl.DefaultConfiguration;
 public final class ShardCluster implements AutoCloseable {
     private final LiveTopology topology;
     private final ShardedRepositories repositories = new ShardedRepositories(this);
+    private final SharedTopology shared; // null for a static topology
 
     /** How long a pool replaced by {@link #reconfigure} may take to drain before it is closed anyway. */
     public static final Duration DEFAULT_RETIRED_POOL_GRACE_PERIOD = Duration.ofSeconds(30);
 
-    private ShardCluster(ClusterPlan plan, Configuration jooq, Duration retiredPoolGracePeriod) {
-        this.topology = new LiveTopology(plan, jooq, retiredPoolGracePeriod);
+    private ShardCluster(ClusterPlan plan, Configuration jooq, Duration retiredPoolGracePeriod, SharedTopology shared) {
+        this.shared = shared;
+        this.topology = new LiveTopology(plan, shared == null ? jooq : jooq.deriveAppending(new FenceWait(shared)),
+                retiredPoolGracePeriod);
+    }
+
+    /**
+     * Starts {@code config}'s cluster; with a {@code topology} store, on the store's newest shard map (publishing this
+     * configuration's map as version 1 when there is none) and following it from then on.
+     */
+    private static ShardCluster start(ClusterConfig config, Configuration jooq, Duration retiredPoolGracePeriod) {
+        ClusterPlan plan = ClusterPlan.compile(config);
+        if (config.topology() == null) return new ShardCluster(plan, jooq, retiredPoolGracePeriod, null);
+        SharedTopology shared = SharedTopology.open(config, plan);
+        try {
+            ShardCluster cluster = new ShardCluster(ClusterPlan.compile(shared.config()), jooq, retiredPoolGracePeriod, shared);
+            shared.follow(cluster);
+            return cluster;
+        } catch (RuntimeException e) {
+            shared.close();
+            throw e;
+        }
     }
 
     /** Reads, validates and starts the cluster described by a {@code shards.yml} file. */
@@ -70,7 +91,7 @@ public final class ShardCluster implements AutoCloseable {
     /** Starts a cluster whose shard contexts derive from {@code jooq} (settings, listeners, converters kept). */
     public static ShardCluster create(ClusterConfig config, Configuration jooq) {
         Objects.requireNonNull(jooq, "jooq");
-        return new ShardCluster(ClusterPlan.compile(config), jooq, DEFAULT_RETIRED_POOL_GRACE_PERIOD);
+        return start(config, jooq, DEFAULT_RETIRED_POOL_GRACE_PERIOD);
     }
 
     /** A cluster described in code instead of {@code shards.yml}; see {@link Builder}. */
@@ -254,13 +275,28 @@ public final class ShardCluster implements AutoCloseable {
         topology.reconfigure(ClusterPlan.compile(config), repositories::prepare);
     }
 
+    /**
+     * The version of the shared shard map this instance runs (see {@code topology:} in shards.yml), or 0 for a
+     * static topology.
+     */
+    public long topologyVersion() {
+        return shared == null ? 0 : shared.version();
+    }
+
+    /** Runs the shared topology's newest version now, instead of at the next refresh; nothing for a static one. */
+    public void refreshTopology() {
+        topology.current();
+        if (shared != null) shared.refresh();
+    }
+
     private Topology current() {
         return topology.current();
     }
 
-    /** Stops the replica probes and closes every pool, those still draining after a reconfigure included. */
+    /** Stops following the topology store, stops the replica probes and closes every pool. */
     @Override
     public void close() {
+        if (shared != null) shared.close();
         topology.close();
     }
 
@@ -279,6 +315,7 @@ public final class ShardCluster implements AutoCloseable {
         private String keyType;
         private Configuration jooq = defaultJooqConfiguration();
         private Duration retiredPoolGracePeriod = DEFAULT_RETIRED_POOL_GRACE_PERIOD;
+        private ClusterConfig.TopologyConfig topology;
 
         private Builder() {
         }
@@ -369,14 +406,24 @@ public final class ShardCluster implements AutoCloseable {
             return this;
         }
 
+        /**
+         * Shares the shard map with every instance through a store in {@code topology.store()}, a database added
+         * with {@link #database}; the shards, strategy and pins given here are only version 1's, used when the store
+         * has none.
+         */
+        public Builder topology(ClusterConfig.TopologyConfig topology) {
+            this.topology = Objects.requireNonNull(topology, "topology");
+            return this;
+        }
+
         /** The description assembled so far, as {@code shards.yml} would give it; nothing is checked yet. */
         public ClusterConfig toConfig() {
-            return new ClusterConfig(databases, shards, strategy, keyType, pins);
+            return new ClusterConfig(databases, shards, strategy, keyType, pins, null, null, topology);
         }
 
         /** Validates the description as a whole (every problem at once) and starts the cluster. */
         public ShardCluster build() {
-            return new ShardCluster(ClusterPlan.compile(toConfig()), jooq, retiredPoolGracePeriod);
+            return start(toConfig(), jooq, retiredPoolGracePeriod);
         }
     }
 }

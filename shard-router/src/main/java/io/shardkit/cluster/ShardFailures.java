@@ -55,6 +55,13 @@ final class ShardFailures {
         String cause = firstLine(sql.getMessage()) + (state.isEmpty() ? "" : " (SQLState " + state + ")");
         String outcome = atCommit ? "; the commit's outcome is unknown: it may have been applied — check before retrying"
                 : "";
+        if (ShardMovedException.SQLSTATE.equals(state) || fenceMessage(sql)) {
+            boolean moved = Boolean.TRUE.equals(FenceWait.NEW_VERSION.get());
+            FenceWait.NEW_VERSION.remove();
+            return new ShardMovedException(shard, where + " refused the write: the shard is moving (its fence is closed)"
+                    + (moved ? "; the new topology version is running — retry the write"
+                    : "; no new topology version came within the pause budget — retry later"), moved, e);
+        }
         if (socketTimeout) {
             return new ShardException(ShardException.Code.TIMEOUT, where + " did not answer within its statement timeout "
                     + "and the driver's grace: " + cause + outcome + " — the server may be hung or overloaded; the "
@@ -69,6 +76,11 @@ final class ShardFailures {
                     + " — the server may be down or restarting; retry once it is back", e);
         }
         return e;
+    }
+
+    /** MariaDB keeps a SIGNAL's SQLSTATE only in the message of some driver versions. */
+    private static boolean fenceMessage(SQLException sql) {
+        return sql.getMessage() != null && sql.getMessage().contains("shardkit fence closed");
     }
 
     private static String firstLine(String message) {

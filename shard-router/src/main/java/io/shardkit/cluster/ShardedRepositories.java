@@ -128,6 +128,11 @@ final class ShardedRepositories {
         }
 
         @Override
+        public boolean retriesMoves() {
+            return true;
+        }
+
+        @Override
         public Object instanceFor(Object key, boolean readOnly, String method) {
             Topology t = cluster.topology();
             Binding b = bound(t);

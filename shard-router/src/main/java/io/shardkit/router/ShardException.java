@@ -33,7 +33,12 @@ public class ShardException extends RuntimeException {
         /** A shard did not finish within its deadline; its statement was cancelled on the server. */
         TIMEOUT,
         /** The calling thread was interrupted while it waited; the work was stopped and its connections returned. */
-        INTERRUPTED
+        INTERRUPTED,
+        /**
+         * The shard (or tenant) a write was for is moving: the database's fence refused the write, nothing of it was
+         * applied. Retry it: the retry goes where the next topology version puts the data.
+         */
+        MOVED
     }
 
     private final Code code;

@@ -250,7 +250,8 @@ public final class ShardMigrateCli implements Callable<Integer> {
         c.databases().forEach((name, db) -> databases.put(name, new DatabaseConfig(db.url(), db.username(), db.password(),
                 db.dialect(), new PoolConfig(2, 0, db.pool() == null ? null : db.pool().connectionTimeoutMs(), null, null),
                 List.of())));
-        return new ClusterConfig(databases, c.shards(), c.strategy(), c.keyType(), c.pins(), c.reads(), c.migrations());
+        return new ClusterConfig(databases, c.shards(), c.strategy(), c.keyType(), c.pins(), c.reads(), c.migrations(),
+                c.topology());
     }
 
     /** --locations, else the file's migrations.locations (relative filesystem paths from the file's folder), else the default. */

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param pins      key → shard overrides consulted before the strategy
  * @param reads     how reads use replicas; null for the defaults
  * @param migrations what {@code shard-migrate} applies to every shard; null when the file does not say
+ * @param topology   where the shard map every instance shares is kept; null for a static topology (this file's)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClusterConfig(
@@ -27,7 +28,8 @@ public record ClusterConfig(
         String keyType,
         Map<String, String> pins,
         ReadsConfig reads,
-        MigrationsConfig migrations) {
+        MigrationsConfig migrations,
+        TopologyConfig topology) {
 
     /**
      * Checks this description as a whole, as {@code ShardCluster.create} does, without connecting to anything.
@@ -39,22 +41,59 @@ public record ClusterConfig(
         return ClusterPlan.compile(this).warnings();
     }
 
+    /** The same cluster with a static topology. */
+    public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
+                         String keyType, Map<String, String> pins, ReadsConfig reads, MigrationsConfig migrations) {
+        this(databases, shards, strategy, keyType, pins, reads, migrations, null);
+    }
+
     /** The same cluster without {@code reads} settings (replica defaults). */
     public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
                          String keyType, Map<String, String> pins) {
-        this(databases, shards, strategy, keyType, pins, null, null);
+        this(databases, shards, strategy, keyType, pins, null, null, null);
     }
 
     /** The same cluster without a {@code migrations} section. */
     public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
                          String keyType, Map<String, String> pins, ReadsConfig reads) {
-        this(databases, shards, strategy, keyType, pins, reads, null);
+        this(databases, shards, strategy, keyType, pins, reads, null, null);
     }
 
     public ClusterConfig {
         databases = databases == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(databases));
         shards = shards == null ? List.of() : List.copyOf(shards);
         pins = pins == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pins));
+    }
+
+    /** What this description says of where keys go: the part a shared topology keeps in its store. */
+    public ShardMap shardMap() {
+        return new ShardMap(shards, strategy, keyType, pins);
+    }
+
+    /** The same description with {@code map} in place of its shards, strategy, key type and pins. */
+    public ClusterConfig withShardMap(ShardMap map) {
+        return new ClusterConfig(databases, map.shards(), map.strategy(), map.keyType(), map.pins(), reads, migrations,
+                topology);
+    }
+
+    /**
+     * A shard map every instance shares, kept as numbered versions in a control database.
+     *
+     * @param store             the database (one of {@code databases}) that keeps the versions; it may also hold shards
+     * @param refreshIntervalMs how often an instance looks for a newer version (default 500, at most 1000)
+     * @param refresh           false keeps the version read at start for good (tests of a stale instance); default true
+     * @param pauseBudgetMs     how long a write stopped by a moving shard's fence waits for the next version before it
+     *                          fails (default 5000)
+     * @param instance          this instance's name in the store's record of who runs which version (default: host
+     *                          name and process id)
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TopologyConfig(String store, Long refreshIntervalMs, Boolean refresh, Long pauseBudgetMs,
+                                 String instance) {
+        /** A store with the defaults. */
+        public TopologyConfig(String store) {
+            this(store, null, null, null, null);
+        }
     }
 
     /**

@@ -23,7 +23,7 @@ import org.jooq.SQLDialect;
  * database's dialect. Every problem is collected and reported at once, each naming its property; nothing
  * connects to a database here. Each section of shards.yml is read by a class of its own ({@link DatabasesSection},
  * {@link ShardsSection}, {@link StrategyRegistry}, {@link PinsSection}, {@link ReadsSection},
- * {@link MigrationsSection}), in the order its problems are listed.
+ * {@link MigrationsSection}, {@link TopologySection}), in the order its problems are listed.
  */
 public record ClusterPlan(ShardRouter router, Map<String, Database> databases, List<Placement> placements,
                           ReadPolicy reads, List<String> warnings) {
@@ -54,7 +54,8 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
         DirectoryPins pins = PinsSection.read(config, placements.keySet(), keyType, problems);
         ReadPolicy reads = ReadsSection.read(config, problems);
         MigrationsSection.check(config, problems);
-        DatabasesSection.warnUnused(databases, placements.values(), problems);
+        TopologySection.check(config, problems);
+        DatabasesSection.warnUnused(databases, placements.values(), config.topology(), problems);
         problems.throwIfAny();
         ShardRouter router = ShardRouter.of(strategy, pins, keyType);
         return new ClusterPlan(router, databases, List.copyOf(placements.values()), reads, problems.warnings());

@@ -60,8 +60,10 @@ final class DatabasesSection {
     }
 
     /** Warns of each database no shard is placed on. */
-    static void warnUnused(Map<String, Database> databases, Collection<Placement> placements, Problems problems) {
+    static void warnUnused(Map<String, Database> databases, Collection<Placement> placements,
+                           ClusterConfig.TopologyConfig topology, Problems problems) {
         for (String db : databases.keySet()) {
+            if (topology != null && db.equals(topology.store())) continue; // the control database
             if (placements.stream().noneMatch(p -> p.database().equals(db))) {
                 problems.warn("databases." + db + ": no shard uses this database — remove it or place a shard on it");
             }

@@ -1,0 +1,32 @@
+package io.shardkit.move;
+
+import io.shardkit.move.verify.DiffReport;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * What a move did.
+ *
+ * @param rowsCopied per table
+ * @param verify     the comparison of source and target after the copy, with the fence closed
+ * @param pause      from the fence closing to the new version being published: how long writes to the shard waited
+ * @param version    the topology version that placed the shard on its new database
+ */
+public record MoveReport(String shard, Place from, Place to, Map<String, Long> rowsCopied, DiffReport verify,
+                         Duration pause, long version) {
+    /** A database and, optionally, a schema in it. */
+    public record Place(String database, String schema) {
+        @Override
+        public String toString() {
+            return schema == null ? database : database + "/" + schema;
+        }
+    }
+
+    public MoveReport {
+        rowsCopied = Map.copyOf(rowsCopied);
+    }
+
+    public long rows() {
+        return rowsCopied.values().stream().mapToLong(Long::longValue).sum();
+    }
+}

@@ -1,0 +1,73 @@
+package io.shardkit.move.copy;
+
+import java.util.List;
+import org.jooq.Condition;
+import org.jooq.DSLContext;
+import org.jooq.Field;
+import org.jooq.Name;
+import org.jooq.Record;
+import org.jooq.Result;
+import org.jooq.SortField;
+import org.jooq.Table;
+import org.jooq.impl.DSL;
+
+/**
+ * A table read in primary-key order, a page at a time, each page starting after the last key of the one before: a
+ * read that stops can resume from the last key, and no page costs more than its own rows.
+ */
+public final class KeysetPages {
+    private final DSLContext db;
+    private final Table<?> table;
+    private final List<Field<Object>> columns;
+    private final List<Field<Object>> key;
+    private final Condition filter;
+
+    /**
+     * @param schema as the cluster names it, or null
+     * @param filter only these rows (a tenant's), or null for all
+     */
+    public KeysetPages(DSLContext db, String schema, TableInfo info, Condition filter) {
+        this.db = db;
+        Name name = DSL.quotedName(info.name());
+        this.table = DSL.table(schema == null ? name : DSL.name(DSL.unquotedName(schema), name));
+        this.columns = info.columns().stream().map(c -> DSL.field(DSL.quotedName(c))).toList();
+        this.key = info.primaryKey().stream().map(c -> DSL.field(DSL.quotedName(c))).toList();
+        this.filter = filter == null ? DSL.noCondition() : filter;
+    }
+
+    /** Up to {@code limit} rows after {@code after} (a key; null for the first page), every column, in key order. */
+    public Result<Record> page(Object[] after, int limit) {
+        return db.select(columns).from(table).where(filter).and(after(after))
+                .orderBy(key.stream().<SortField<?>>map(Field::asc).toList()).limit(limit).fetch();
+    }
+
+    /** Rows with keys after {@code after} (null: from the start) up to and including {@code last}, in key order. */
+    public Result<Record> between(Object[] after, Object[] last) {
+        return db.select(columns).from(table).where(filter).and(after(after))
+                .and(DSL.row(key).le(DSL.row(values(last))))
+                .orderBy(key.stream().<SortField<?>>map(Field::asc).toList()).fetch();
+    }
+
+    /** The key of {@code row}. */
+    public Object[] keyOf(Record row) {
+        Object[] k = new Object[key.size()];
+        for (int i = 0; i < k.length; i++) k[i] = row.get(key.get(i));
+        return k;
+    }
+
+    public Table<?> table() {
+        return table;
+    }
+
+    public List<Field<Object>> columns() {
+        return columns;
+    }
+
+    private Condition after(Object[] after) {
+        return after == null ? DSL.noCondition() : DSL.row(key).gt(DSL.row(values(after)));
+    }
+
+    private static List<Field<?>> values(Object[] key) {
+        return java.util.Arrays.stream(key).<Field<?>>map(DSL::val).toList();
+    }
+}

@@ -1,0 +1,198 @@
+package io.shardkit.move;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardKey;
+import io.shardkit.cluster.ShardMovedException;
+import io.shardkit.cluster.config.ClusterConfig;
+import io.shardkit.cluster.config.ClusterConfig.TopologyConfig;
+import io.shardkit.router.ShardId;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A logical shard moved in block-writes mode on H2 while three instances write to it continuously, one of them stale
+ * (it never refreshes its topology): no acknowledged write is lost or written twice, none lands on the source after
+ * the fence closed, and the data at the end is exactly the acknowledged writes.
+ */
+class BlockWritesMoveH2Test {
+    interface Orders {
+        void add(@ShardKey long customerId, long id);
+    }
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+    private final List<ShardCluster> clusters = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        clusters.forEach(ShardCluster::close);
+    }
+
+    private String url(String db) {
+        return "jdbc:h2:mem:move_" + run + "_" + db + ";DB_CLOSE_DELAY=-1";
+    }
+
+    private ClusterConfig config(String instance, boolean refresh) {
+        ShardCluster.Builder b = ShardCluster.builder();
+        for (String db : List.of("control", "db0", "db1", "db2")) b.database(db, url(db), "sa", "");
+        return b.shard("s0", "db0").shard("s1", "db1").jump()
+                .topology(new TopologyConfig("control", 50L, refresh, 5_000L, instance)).toConfig();
+    }
+
+    private ShardCluster instance(String name, boolean refresh) {
+        ShardCluster c = ShardCluster.create(config(name, refresh));
+        clusters.add(c);
+        return c;
+    }
+
+    private void createOrders(String db) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url(db), "sa", ""); Statement s = c.createStatement()) {
+            s.execute("create table orders (id bigint primary key, customer_id bigint not null, note varchar(20))");
+        }
+    }
+
+    private Set<Long> ids(String db) throws SQLException {
+        Set<Long> ids = new HashSet<>();
+        try (Connection c = DriverManager.getConnection(url(db), "sa", ""); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("select id from orders")) {
+            while (rs.next()) assertTrue(ids.add(rs.getLong(1)), "id " + rs.getLong(1) + " twice on " + db);
+        }
+        return ids;
+    }
+
+    @Test
+    void aShardMovesUnderWritesFromThreeInstancesOneOfThemStale() throws Exception {
+        for (String db : List.of("db0", "db1", "db2")) createOrders(db);
+        List<ShardCluster> writers = List.of(instance("a", true), instance("b", true), instance("stale", false));
+        AtomicLong ids = new AtomicLong();
+        Set<Long> acknowledged = ConcurrentHashMap.newKeySet();
+        AtomicLong refusedOnStale = new AtomicLong();
+        AtomicLong otherFailures = new AtomicLong();
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Thread> threads = new ArrayList<>();
+        for (ShardCluster c : writers) {
+            Orders orders = c.repository(Orders.class, dsl -> (customer, id) -> dsl.insertInto(DSL.table("orders"))
+                    .columns(DSL.field("id"), DSL.field("customer_id"), DSL.field("note"))
+                    .values(id, customer, "n" + id).execute());
+            for (int w = 0; w < 4; w++) {
+                threads.add(Thread.ofVirtual().start(() -> {
+                    while (!stop.get()) {
+                        long id = ids.incrementAndGet();
+                        try {
+                            orders.add(ThreadLocalRandom.current().nextLong(1_000_000), id);
+                            acknowledged.add(id);
+                        } catch (ShardMovedException e) {
+                            if (c.topologyVersion() == 1 && !e.newVersionRunning()) refusedOnStale.incrementAndGet();
+                            else otherFailures.incrementAndGet();
+                        } catch (RuntimeException e) {
+                            otherFailures.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+        }
+        Thread.sleep(500);
+        MoveReport report;
+        try (ShardMover mover = ShardMover.configure(config("mover", true)).batchSize(200).load()) {
+            report = mover.moveShard("s1", "db2", null);
+            Thread.sleep(700);
+            stop.set(true);
+            for (Thread t : threads) t.join();
+
+            assertTrue(report.verify().clean(), report.verify().toString());
+            assertEquals(2, report.version());
+            assertEquals(2, writers.get(0).topologyVersion());
+            assertEquals(2, writers.get(1).topologyVersion());
+            assertEquals("db2", writers.get(0).shard(ShardId.of("s1")).database());
+            assertEquals(1, writers.get(2).topologyVersion());
+
+            Set<Long> source = ids("db1");
+            Set<Long> moved = ids("db2");
+            assertEquals(report.rowsCopied().get("ORDERS"), (long) source.size(),
+                    "rows landed on the source after the fence closed");
+            assertTrue(moved.containsAll(source), "the target has every row of the source");
+            assertTrue(moved.size() > source.size(), "writes went on at the target after the move");
+            Set<Long> all = new HashSet<>(ids("db0"));
+            for (Long id : moved) assertTrue(all.add(id), "id " + id + " on both s0 and s1");
+            assertEquals(acknowledged, all, "the data is exactly the acknowledged writes");
+            assertEquals(0, otherFailures.get(), "only the stale instance's writes to the moved shard fail");
+            assertTrue(refusedOnStale.get() > 0, "the stale instance wrote to s1 after the move and was refused");
+
+            assertFalse(mover.finish("s1", report.from()), "the stale instance still runs version 1: the fence stays");
+            assertEquals(Set.of(), ids("db1"));
+            assertThrows(ShardMovedException.class, () -> writers.get(2).repository(Orders.class, dsl -> (customer, id) ->
+                    dsl.insertInto(DSL.table("orders")).columns(DSL.field("id"), DSL.field("customer_id"))
+                            .values(id, customer).execute()).add(customerOn(writers.get(2), "s1"), -1));
+        }
+    }
+
+    @Test
+    void aMoveIsRefusedByNameBeforeAnythingChanges() throws Exception {
+        createOrders("db0");
+        createOrders("db1");
+        try (Connection c = DriverManager.getConnection(url("db1"), "sa", ""); Statement s = c.createStatement()) {
+            s.execute("create table audit (at timestamp, what varchar(20))");
+        }
+        instance("a", true);
+        try (ShardMover mover = ShardMover.configure(config("mover", true)).load()) {
+            MoveRefusedException missing = assertThrows(MoveRefusedException.class, () -> mover.moveShard("s0", "db2", null));
+            assertTrue(missing.getMessage().contains("table ORDERS is missing on db2"), missing.getMessage());
+            createOrders("db2");
+            MoveRefusedException noKey = assertThrows(MoveRefusedException.class, () -> mover.moveShard("s1", "db2", null));
+            assertTrue(noKey.getMessage().contains("table AUDIT of s1 has no primary key"), noKey.getMessage());
+            assertTrue(assertThrows(MoveRefusedException.class, () -> mover.moveShard("s9", "db2", null)).getMessage()
+                    .contains("no logical shard 's9'"));
+            assertTrue(assertThrows(MoveRefusedException.class, () -> mover.moveShard("s0", "db1", null)).getMessage()
+                    .contains("db1 already holds s1"));
+            assertEquals(1, mover.store().latestNumber());
+        }
+    }
+
+    @Test
+    void verifyNamesEveryRowThatDiffers() throws Exception {
+        for (String db : List.of("db0", "db1", "db2")) createOrders(db);
+        ShardCluster a = instance("a", true);
+        for (long id = 1; id <= 500; id++) a.dsl(ShardId.of("s1")).execute("insert into orders values (?, ?, ?)", id, 1, "n");
+        try (ShardMover mover = ShardMover.configure(config("mover", true)).batchSize(64).load()) {
+            DSLContext target = DSL.using(url("db2"), "sa", "");
+            target.execute("insert into orders values (7, 1, 'n'), (300, 1, 'changed'), (501, 1, 'n')");
+            for (long id = 8; id <= 299; id++) target.execute("insert into orders values (?, 1, 'n')", id);
+            for (long id = 301; id <= 500; id++) target.execute("insert into orders values (?, 1, 'n')", id);
+            var diff = io.shardkit.move.verify.ShardDiff.compare(io.shardkit.move.copy.Catalog.tables(DSL.using(url("db1"), "sa", ""), null),
+                    t -> new io.shardkit.move.copy.KeysetPages(DSL.using(url("db1"), "sa", ""), null, t, null),
+                    t -> new io.shardkit.move.copy.KeysetPages(target, null, t, null), 64);
+            assertEquals(500, diff.rows());
+            assertEquals(List.of("1", "2", "3", "4", "5", "6"), diff.mismatches().stream()
+                    .filter(m -> m.kind() == io.shardkit.move.verify.Mismatch.Kind.MISSING_ON_TARGET).map(m -> m.key().getFirst()).toList());
+            assertEquals(List.of("300"), diff.mismatches().stream()
+                    .filter(m -> m.kind() == io.shardkit.move.verify.Mismatch.Kind.DIFFERENT).map(m -> m.key().getFirst()).toList());
+            assertEquals(List.of("501"), diff.mismatches().stream()
+                    .filter(m -> m.kind() == io.shardkit.move.verify.Mismatch.Kind.EXTRA_ON_TARGET).map(m -> m.key().getFirst()).toList());
+        }
+    }
+
+    private static long customerOn(ShardCluster c, String shard) {
+        for (long k = 0; ; k++) if (c.shardFor(k).equals(ShardId.of(shard))) return k;
+    }
+}
