@@ -32,10 +32,11 @@ class ModuleBoundaryTest {
     void theRouterExportsRoutingTheClusterAndItsConfigOnly() throws Exception {
         ModuleDescriptor router = descriptorOf(ShardCluster.class);
         assertEquals("io.shardkit.router", router.name());
-        assertEquals(Set.of("io.shardkit.router", "io.shardkit.cluster", "io.shardkit.cluster.config"),
-                unqualifiedExports(router));
+        assertEquals(Set.of("io.shardkit.router", "io.shardkit.cluster", "io.shardkit.cluster.config",
+                "io.shardkit.cluster.topology"), unqualifiedExports(router));
         assertEquals(new TreeSet<>(Set.of("io.shardkit.router", "io.shardkit.router.internal", "io.shardkit.cluster",
-                "io.shardkit.cluster.config", "io.shardkit.cluster.internal", "io.shardkit.cluster.internal.strategy")),
+                "io.shardkit.cluster.config", "io.shardkit.cluster.topology", "io.shardkit.cluster.internal",
+                "io.shardkit.cluster.internal.strategy")),
                 new TreeSet<>(router.packages()));
     }
 
@@ -72,6 +73,18 @@ class ModuleBoundaryTest {
         assertEquals("io.shardkit.migrate", migrate.name());
         assertEquals(Set.of("io.shardkit.migrate"), unqualifiedExports(migrate));
         assertEquals(Set.of("io.shardkit.migrate", "io.shardkit.migrate.cli"), migrate.packages());
+    }
+
+    /** The mover exports its API and its shard diff; the fence's trigger class only to H2, which loads it. */
+    @Test
+    void theMoverExportsItsApiAndTheFenceTriggerOnlyToH2() throws Exception {
+        ModuleDescriptor move = descriptorOf(io.shardkit.move.ShardMover.class);
+        assertEquals("io.shardkit.move", move.name());
+        assertEquals(Set.of("io.shardkit.move", "io.shardkit.move.verify"), unqualifiedExports(move));
+        assertEquals(Set.of(Set.of("com.h2database")), move.exports().stream().filter(ModuleDescriptor.Exports::isQualified)
+                .map(ModuleDescriptor.Exports::targets).collect(Collectors.toSet()));
+        assertEquals(Set.of("io.shardkit.move", "io.shardkit.move.copy", "io.shardkit.move.fence",
+                "io.shardkit.move.verify"), move.packages());
     }
 
     /** The descriptor compiled into the jar (or classes directory) a type was loaded from. */

@@ -34,7 +34,13 @@ public final class H2FenceTrigger implements Trigger {
         try (PreparedStatement ps = conn.prepareStatement("select @shardkit_fence_bypass"); ResultSet rs = ps.executeQuery()) {
             if (rs.next() && rs.getObject(1) != null) return; // the mover cleaning up
         }
-        try (PreparedStatement ps = conn.prepareStatement("select name, state, key_column, tenant from " + fences + " for update");
+        // H2 answers a FOR UPDATE that waited for a lock with the rows as they were before the wait: lock first,
+        // then read what the closer committed (before it read again, 2 of 12 moves under writes saw a write land after
+        // the fence closed)
+        try (PreparedStatement lock = conn.prepareStatement("select name from " + fences + " for update")) {
+            lock.executeQuery().close();
+        }
+        try (PreparedStatement ps = conn.prepareStatement("select name, state, key_column, tenant from " + fences);
              ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 if (!"CLOSED".equals(rs.getString(2))) continue;
