@@ -134,7 +134,12 @@ public final class ShardMover implements AutoCloseable {
             LOG.info("move {}: version {} places it on {}; writes paused {} ms", shard, published.version(), to, pause.toMillis());
             return new MoveReport(shard, from, to, copied, verify, pause, published.version());
         } catch (RuntimeException e) {
-            fence.open(); // nothing was published: writes go on at the source
+            try {
+                fence.open(); // nothing was published: writes go on at the source
+                fence.remove(names);
+            } catch (RuntimeException reopen) {
+                e.addSuppressed(reopen); // the fence stays closed: cancel(shard, to) opens it once the database answers
+            }
             throw e;
         }
     }
@@ -161,6 +166,38 @@ public final class ShardMover implements AutoCloseable {
         boolean everyoneMoved = store.instances().stream().allMatch(i -> i.version() >= current.version());
         if (everyoneMoved) fence.remove(names);
         return everyoneMoved;
+    }
+
+    /**
+     * Undoes a move that was not cut over (the mover died, or was stopped, after closing the fence): the fence at the
+     * shard's place opens and its triggers go, and the rows copied to {@code to} are deleted. Refused once the
+     * topology places the shard on {@code to}: that move is done — {@link #finish} it.
+     */
+    public void cancel(String shard, Place to) {
+        TopologyVersion current = store.latest().orElseThrow();
+        ShardConfig placed = current.map().shard(shard);
+        if (placed == null) throw new MoveRefusedException("no logical shard '" + shard + "' in topology version " + current.version());
+        Place from = new Place(placed.database(), placed.schema());
+        if (from.equals(to)) {
+            throw new MoveRefusedException("cancel " + shard + ": topology version " + current.version() + " already"
+                    + " places it on " + to + " — the move was cut over; finish it instead");
+        }
+        for (ShardConfig other : current.map().shards()) {
+            if (other.database().equals(to.database()) && Objects.equals(other.schema(), to.schema())) {
+                throw new MoveRefusedException("cancel " + shard + ": " + to + " holds " + other.id() + " — its rows are"
+                        + " not this move's to delete");
+            }
+        }
+        DSLContext source = databases.dsl(from.database());
+        List<String> names = Catalog.tables(source, from.schema()).stream().map(TableInfo::name).toList();
+        Fence fence = new Fence(source, from.schema(), "shard:" + shard);
+        fence.open();
+        fence.remove(names);
+        DSLContext target = databases.dsl(to.database());
+        for (TableInfo t : Catalog.tables(target, to.schema())) {
+            if (names.contains(t.name())) target.deleteFrom(new KeysetPages(target, to.schema(), t, null).table()).execute();
+        }
+        LOG.info("move {} to {} cancelled: the fence on {} is open and removed, the copied rows deleted", shard, to, from);
     }
 
     private List<TableInfo> plan(ShardMap map, String shard, Place from, Place to) {

@@ -196,6 +196,37 @@ class BlockWritesMoveTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Engine.class, names = {"H2", "POSTGRES", "MARIADB"})
+    void cancelOpensTheFenceOfAMoverThatDiedAndDeletesItsCopy(Engine engine) throws Exception {
+        dbs = EmbeddedShards.start(engine, NAMES.size());
+        for (String db : List.of("db0", "db1", "db2")) createOrders(db);
+        ShardCluster a = instance("a", true);
+        Orders orders = a.repository(Orders.class, dsl -> (customer, id) -> dsl.insertInto(DSL.table("orders"))
+                .columns(DSL.field("id"), DSL.field("customer_id")).values(id, customer).execute());
+        long onS1 = customerOn(a, "s1");
+        orders.add(onS1, 1);
+        // what a mover leaves when it dies mid-copy: the fence closed, part of the rows on the target
+        String table = engine == Engine.H2 ? "ORDERS" : "orders";
+        io.shardkit.move.fence.Fence fence = new io.shardkit.move.fence.Fence(dsl("db1"), null, "shard:s1");
+        fence.install(List.of(table), null, null);
+        fence.close();
+        dsl("db2").execute("insert into orders (id, customer_id) values (1, " + onS1 + ")");
+        ShardMovedException refused = assertThrows(ShardMovedException.class, () -> orders.add(onS1, 2));
+        assertFalse(refused.newVersionRunning());
+
+        try (ShardMover mover = ShardMover.configure(config("mover", true)).load()) {
+            MoveRefusedException done = assertThrows(MoveRefusedException.class,
+                    () -> mover.cancel("s1", new MoveReport.Place("db1", null)));
+            assertTrue(done.getMessage().contains("already places it on db1"), done.getMessage());
+            mover.cancel("s1", new MoveReport.Place("db2", null));
+        }
+        orders.add(onS1, 3);
+        assertEquals(Set.of(1L, 3L), ids("db1"));
+        assertEquals(Set.of(), ids("db2"));
+        assertFalse(fence.isClosed());
+    }
+
     @Test
     void verifyNamesEveryRowThatDiffers() throws Exception {
         dbs = EmbeddedShards.start(Engine.H2, NAMES.size());

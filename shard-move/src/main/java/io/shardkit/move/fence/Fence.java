@@ -70,9 +70,17 @@ public final class Fence {
         setState("CLOSED");
     }
 
-    /** Opens it again (a cancelled move): writes go on as before. */
+    /** Opens it again (a cancelled move): writes go on as before. Nothing to do where no fence was installed. */
     public void open() {
-        setState("OPEN");
+        if (installed()) setState("OPEN");
+    }
+
+    private boolean installed() {
+        try {
+            return db.fetchExists(DSL.selectOne().from(DSL.table(q(TABLE))).where(DSL.field(DSL.name("name")).eq(name)));
+        } catch (DataAccessException e) {
+            return false; // no fence table
+        }
     }
 
     /** Whether the fence row says CLOSED (false when there is none). */

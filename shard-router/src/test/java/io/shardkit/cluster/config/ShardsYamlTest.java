@@ -67,6 +67,14 @@ class ShardsYamlTest {
     }
 
     @Test
+    void parsesTheTopologySection() {
+        ClusterConfig config = ShardsYaml.parse("topology: { store: control, refreshIntervalMs: 200, pauseBudgetMs: 3000,"
+                + " instance: web-1 }\n", NO_ENV);
+        assertEquals(new ClusterConfig.TopologyConfig("control", 200L, null, 3_000L, "web-1"), config.topology());
+        assertNull(ShardsYaml.parse(EXAMPLE, Map.of("DB_PASSWORD", SENTINEL)::get).topology(), "absent: a static topology");
+    }
+
+    @Test
     void parsesRanges() {
         ClusterConfig config = ShardsYaml.parse("""
                 strategy: { type: range, ranges: [ { shard: s0, from: unbounded, to: 1000 }, { shard: s1, from: 1000, to: unbounded } ] }
