@@ -31,6 +31,10 @@ final class Databases implements AutoCloseable {
         return config.databases().containsKey(database);
     }
 
+    DatabaseConfig config(String database) {
+        return config.databases().get(database);
+    }
+
     SQLDialect dialect(String database) {
         DatabaseConfig c = config.databases().get(database);
         if (c.dialect() == null) return JDBCUtils.dialect(c.url()).family();

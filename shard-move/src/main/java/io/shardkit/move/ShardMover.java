@@ -11,6 +11,7 @@ import io.shardkit.move.copy.Catalog;
 import io.shardkit.move.copy.KeysetPages;
 import io.shardkit.move.copy.TableInfo;
 import io.shardkit.move.fence.Fence;
+import io.shardkit.move.online.LogicalReplication;
 import io.shardkit.move.verify.DiffReport;
 import io.shardkit.move.verify.ShardDiff;
 import java.time.Duration;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jooq.DSLContext;
+import org.jooq.SQLDialect;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +44,9 @@ public final class ShardMover implements AutoCloseable {
     private final Databases databases;
     private final TopologyStore store;
     private final int batch;
+    private final Duration pauseBudget;
+    /** How long an online move's initial copy and catch-up may take before it gives up (the fence stays open). */
+    private static final Duration COPY_LIMIT = Duration.ofHours(12);
 
     private ShardMover(ClusterConfig config, int batch) {
         if (config.topology() == null) {
@@ -51,6 +56,7 @@ public final class ShardMover implements AutoCloseable {
         config.validate();
         this.databases = new Databases(config);
         this.batch = batch;
+        this.pauseBudget = Duration.ofMillis(config.topology().pauseBudgetMs() == null ? 5_000 : config.topology().pauseBudgetMs());
         String control = config.topology().store();
         DSLContext dsl = databases.dsl(control);
         this.store = TopologyStore.open(Objects.requireNonNull(dsl.configuration().connectionProvider() instanceof
@@ -95,6 +101,14 @@ public final class ShardMover implements AutoCloseable {
      * @throws MoveRefusedException before anything changed, naming why
      */
     public MoveReport moveShard(String shard, String toDatabase, String toSchema) {
+        return moveShard(shard, toDatabase, toSchema, null);
+    }
+
+    /**
+     * As {@link #moveShard(String, String, String)}, in {@code mode}; null for {@link MoveMode#ONLINE} between
+     * PostgreSQL databases and {@link MoveMode#BLOCK_WRITES} elsewhere.
+     */
+    public MoveReport moveShard(String shard, String toDatabase, String toSchema, MoveMode mode) {
         TopologyVersion current = store.latest().orElseThrow(() -> new MoveRefusedException(
                 "the topology store holds no version yet — start an instance (or the cluster) once to publish version 1"));
         ShardConfig placed = current.map().shard(shard);
@@ -106,21 +120,49 @@ public final class ShardMover implements AutoCloseable {
         List<TableInfo> tables = plan(current.map(), shard, from, to);
         DSLContext source = databases.dsl(from.database());
         DSLContext target = databases.dsl(to.database());
+        boolean postgres = databases.dialect(from.database()) == SQLDialect.POSTGRES;
+        MoveMode chosen = mode != null ? mode : postgres ? MoveMode.ONLINE : MoveMode.BLOCK_WRITES;
+        LogicalReplication replication = null;
+        if (chosen == MoveMode.ONLINE) {
+            if (!postgres) {
+                throw new MoveRefusedException("move " + shard + ": " + databases.dialect(from.database()) + " has no"
+                        + " online move — use MoveMode.BLOCK_WRITES");
+            }
+            replication = new LogicalReplication(source, target, "shardkit_move_" + shard);
+            String why = replication.cannotPublish();
+            if (why != null) throw new MoveRefusedException("move " + shard + ": " + why);
+        }
 
         Fence fence = new Fence(source, from.schema(), "shard:" + shard);
         List<String> names = tables.stream().map(TableInfo::name).toList();
         fence.install(names, null, null);
-        long closedAt = System.nanoTime();
-        fence.close();
-        LOG.info("move {}: fence closed on {}; copying {} tables", shard, from, tables.size());
         try {
+            long closedAt;
             Map<String, Long> copied = new LinkedHashMap<>();
-            for (TableInfo t : tables) {
-                copied.put(t.name(), BatchCopy.copy(new KeysetPages(source, from.schema(), t, null), target,
-                        new KeysetPages(target, to.schema(), t, null), batch, null));
+            if (replication != null) {
+                var c = databases.config(from.database());
+                replication.start(tables.stream().map(t -> source.render(pages(source, from, t).table())).toList(),
+                        c.url(), c.username(), c.password());
+                replication.awaitCopied(COPY_LIMIT);
+                replication.awaitNearlyCaughtUp(COPY_LIMIT);
+                closedAt = System.nanoTime();
+                fence.close();
+                String position = replication.sourcePosition(); // read after the fence: every fenced write is before it
+                if (!replication.awaitAppliedPast(position, pauseBudget)) {
+                    throw new MoveRefusedException("move " + shard + ": the target did not apply the last changes within"
+                            + " the pause budget (" + pauseBudget.toMillis() + " ms) — the fence is open again; run the"
+                            + " move again when the source is quieter");
+                }
+                for (TableInfo t : tables) copied.put(t.name(), (long) target.fetchCount(pages(target, to, t).table()));
+            } else {
+                closedAt = System.nanoTime();
+                fence.close();
+                LOG.info("move {}: fence closed on {}; copying {} tables", shard, from, tables.size());
+                for (TableInfo t : tables) {
+                    copied.put(t.name(), BatchCopy.copy(pages(source, from, t), target, pages(target, to, t), batch, null));
+                }
             }
-            DiffReport verify = ShardDiff.compare(tables, t -> new KeysetPages(source, from.schema(), t, null),
-                    t -> new KeysetPages(target, to.schema(), t, null), batch);
+            DiffReport verify = ShardDiff.compare(tables, t -> pages(source, from, t), t -> pages(target, to, t), batch);
             if (!verify.clean()) {
                 throw new MoveRefusedException("move " + shard + ": verify found " + verify.mismatches().size()
                         + " differing rows after the copy (first: " + verify.mismatches().getFirst() + ") — the move is"
@@ -131,16 +173,32 @@ public final class ShardMover implements AutoCloseable {
                     .orElseThrow(() -> new MoveRefusedException("move " + shard + ": the topology changed during the"
                             + " copy (another publisher) — the move is cancelled; run it again"));
             Duration pause = Duration.ofNanos(System.nanoTime() - closedAt);
-            LOG.info("move {}: version {} places it on {}; writes paused {} ms", shard, published.version(), to, pause.toMillis());
+            LOG.info("move {} ({}): version {} places it on {}; writes paused {} ms", shard, chosen, published.version(),
+                    to, pause.toMillis());
+            if (replication != null) stopQuietly(replication, shard);
             return new MoveReport(shard, from, to, copied, verify, pause, published.version());
         } catch (RuntimeException e) {
             try {
                 fence.open(); // nothing was published: writes go on at the source
                 fence.remove(names);
+                if (replication != null) replication.stop();
             } catch (RuntimeException reopen) {
                 e.addSuppressed(reopen); // the fence stays closed: cancel(shard, to) opens it once the database answers
             }
             throw e;
+        }
+    }
+
+    private static KeysetPages pages(DSLContext db, Place place, TableInfo t) {
+        return new KeysetPages(db, place.schema(), t, null);
+    }
+
+    /** The move is done once published; a replication left behind is logged, and cancel or finish drops it. */
+    private static void stopQuietly(LogicalReplication replication, String shard) {
+        try {
+            replication.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("move {}: published, but the replication could not be dropped ({}); finish drops it", shard, e.getMessage());
         }
     }
 
@@ -194,6 +252,9 @@ public final class ShardMover implements AutoCloseable {
         fence.open();
         fence.remove(names);
         DSLContext target = databases.dsl(to.database());
+        if (databases.dialect(from.database()) == SQLDialect.POSTGRES) {
+            new LogicalReplication(source, target, "shardkit_move_" + shard).stop(); // before its rows are deleted
+        }
         for (TableInfo t : Catalog.tables(target, to.schema())) {
             if (names.contains(t.name())) target.deleteFrom(new KeysetPages(target, to.schema(), t, null).table()).execute();
         }

@@ -36,6 +36,8 @@ final class PostgresServer extends SqlShardServer {
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("full_page_writes", "off")
                     .setServerConfig("max_connections", String.valueOf(MAX_CONNECTIONS))
+                    // online shard moves replicate between databases of this server by logical replication
+                    .setServerConfig("wal_level", "logical")
                     .start();
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("[POSTGRES] embedded PostgreSQL failed to start: " + e.getMessage()

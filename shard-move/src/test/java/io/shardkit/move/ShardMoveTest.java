@@ -34,14 +34,16 @@ import org.jooq.impl.SQLDataType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * A logical shard moved in block-writes mode on H2, PostgreSQL and MariaDB while three instances write to it continuously, one of them stale
+ * A logical shard moved — in block-writes mode on H2, PostgreSQL and MariaDB, online by logical replication on
+ * PostgreSQL — while three instances write to it continuously, one of them stale
  * (it never refreshes its topology): no acknowledged write is lost or written twice, none lands on the source after
  * the fence closed, and the data at the end is exactly the acknowledged writes.
  */
-class BlockWritesMoveTest {
+class ShardMoveTest {
     interface Orders {
         void add(@ShardKey long customerId, long id);
     }
@@ -102,9 +104,9 @@ class BlockWritesMoveTest {
         return ids;
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Engine.class, names = {"H2", "POSTGRES", "MARIADB"})
-    void aShardMovesUnderWritesFromThreeInstancesOneOfThemStale(Engine engine) throws Exception {
+    @ParameterizedTest(name = "{0} {1}")
+    @CsvSource({"H2, BLOCK_WRITES", "MARIADB, BLOCK_WRITES", "POSTGRES, BLOCK_WRITES", "POSTGRES, ONLINE"})
+    void aShardMovesUnderWritesFromThreeInstancesOneOfThemStale(Engine engine, MoveMode mode) throws Exception {
         dbs = EmbeddedShards.start(engine, NAMES.size());
         for (String db : List.of("db0", "db1", "db2")) createOrders(db);
         List<ShardCluster> writers = List.of(instance("a", true), instance("b", true), instance("stale", false));
@@ -139,7 +141,7 @@ class BlockWritesMoveTest {
         MoveReport report;
         try (ShardMover mover = ShardMover.configure(config("mover", true)).batchSize(200).load()) {
             try {
-                report = mover.moveShard("s1", "db2", null);
+                report = mover.moveShard("s1", "db2", null, mode);
                 Thread.sleep(700);
             } finally {
                 stop.set(true);
@@ -147,6 +149,12 @@ class BlockWritesMoveTest {
             }
 
             assertTrue(report.verify().clean(), report.verify().toString());
+            if (mode == MoveMode.ONLINE) {
+                assertEquals(0, count("db1", "select count(*) from pg_replication_slots where slot_name like 'shardkit_move_%'"),
+                        "no slot left behind");
+                assertEquals(0, count("db1", "select count(*) from pg_publication"), "no publication left behind");
+                assertEquals(0, count("db2", "select count(*) from pg_subscription"), "no subscription left behind");
+            }
             assertEquals(2, report.version());
             assertEquals(2, writers.get(0).topologyVersion());
             assertEquals(2, writers.get(1).topologyVersion());
@@ -249,6 +257,13 @@ class BlockWritesMoveTest {
                     .filter(m -> m.kind() == io.shardkit.move.verify.Mismatch.Kind.DIFFERENT).map(m -> m.key().getFirst()).toList());
             assertEquals(List.of("501"), diff.mismatches().stream()
                     .filter(m -> m.kind() == io.shardkit.move.verify.Mismatch.Kind.EXTRA_ON_TARGET).map(m -> m.key().getFirst()).toList());
+        }
+    }
+
+    private long count(String db, String sql) throws SQLException {
+        try (Connection c = open(db); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
         }
     }
 
