@@ -7,13 +7,15 @@ import java.util.Map;
 /**
  * What a move did.
  *
- * @param rowsCopied per table
- * @param verify     the comparison of source and target after the copy, with the fence closed
+ * @param rowsCopied per table, as the target holds them at the cutover
+ * @param verify     the comparison of source and target (online: while writes went on, differing rows re-read)
+ * @param verifyTime how long the comparison took
  * @param pause      from the fence closing to the new version being published: how long writes to the shard waited
  * @param version    the topology version that placed the shard on its new database
+ * @param job        the move's job in the control database (for {@link ShardMover#finish})
  */
 public record MoveReport(String shard, Place from, Place to, Map<String, Long> rowsCopied, DiffReport verify,
-                         Duration pause, long version) {
+                         Duration verifyTime, Duration pause, long version, long job) {
     /** A database and, optionally, a schema in it. */
     public record Place(String database, String schema) {
         @Override

@@ -5,62 +5,63 @@ import io.shardkit.cluster.config.ClusterConfig.ShardConfig;
 import io.shardkit.cluster.config.ShardMap;
 import io.shardkit.cluster.topology.TopologyStore;
 import io.shardkit.cluster.topology.TopologyVersion;
+import io.shardkit.move.MoveJob.State;
 import io.shardkit.move.MoveReport.Place;
-import io.shardkit.move.copy.BatchCopy;
 import io.shardkit.move.copy.Catalog;
-import io.shardkit.move.copy.KeysetPages;
 import io.shardkit.move.copy.TableInfo;
 import io.shardkit.move.fence.Fence;
-import io.shardkit.move.online.LogicalReplication;
-import io.shardkit.move.verify.DiffReport;
-import io.shardkit.move.verify.ShardDiff;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Consumer;
 import org.jooq.DSLContext;
 import org.jooq.SQLDialect;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.jooq.impl.DataSourceConnectionProvider;
 
 /**
- * Moves a logical shard to another database, in block-writes mode: a fence in the source database closes (waiting for
- * writes in flight), the shard's tables are copied in primary-key batches, source and target are compared, and the
- * next topology version places the shard on the target. Writes to the shard wait for the copy (its "pause"); reads
- * go on. Instances that follow the topology send the waiting writes to the target; one that does not can never write
- * to the source again — the fence refuses it — though it still reads the source as it was when the fence closed.
+ * Moves logical shards between databases while the service runs. A move is a job in the control database; each
+ * step records its state, so a mover that dies is resumed ({@link #resume}) or undone ({@link #cancel}) by another.
+ * Online between PostgreSQL databases (logical replication; writes pause only for the cutover), block-writes
+ * anywhere (writes pause for the copy). Either way a fence in the source database refuses every write once the
+ * cutover starts — from any instance, however stale — and the next topology version sends writes to the target.
  *
  * <pre>{@code
  * try (ShardMover mover = ShardMover.configure(config).load()) {
  *     MoveReport r = mover.moveShard("s3", "db4", null);
- *     mover.finish("s3", r.from());                  // deletes the source's rows, once nothing needs them
+ *     mover.finish(r.job());                        // deletes the source's rows, once nothing needs them
  * }
  * }</pre>
  */
 public final class ShardMover implements AutoCloseable {
-    private static final Logger LOG = LoggerFactory.getLogger(ShardMover.class);
-
     private final Databases databases;
     private final TopologyStore store;
-    private final int batch;
-    private final Duration pauseBudget;
-    /** How long an online move's initial copy and catch-up may take before it gives up (the fence stays open). */
-    private static final Duration COPY_LIMIT = Duration.ofHours(12);
+    private final MoveJobs jobs;
+    private final Options options;
 
-    private ShardMover(ClusterConfig config, int batch) {
+    /** What a mover runs with; see {@link Settings}. */
+    record Options(int batch, Duration pauseBudget, Duration lease, String owner, Consumer<MoveJob> onState) {
+    }
+
+    private ShardMover(ClusterConfig config, Settings s) {
         if (config.topology() == null) {
             throw new MoveRefusedException("this configuration has no topology store — a move publishes the next shard"
                     + " map for every instance to follow: add topology: { store: <database> }");
         }
         config.validate();
         this.databases = new Databases(config);
-        this.batch = batch;
-        this.pauseBudget = Duration.ofMillis(config.topology().pauseBudgetMs() == null ? 5_000 : config.topology().pauseBudgetMs());
-        String control = config.topology().store();
-        DSLContext dsl = databases.dsl(control);
-        this.store = TopologyStore.open(Objects.requireNonNull(dsl.configuration().connectionProvider() instanceof
-                org.jooq.impl.DataSourceConnectionProvider p ? p.dataSource() : null), databases.dialect(control));
+        try {
+            String control = config.topology().store();
+            DSLContext dsl = databases.dsl(control);
+            this.store = TopologyStore.open(((DataSourceConnectionProvider) dsl.configuration().connectionProvider())
+                    .dataSource(), databases.dialect(control));
+            this.jobs = new MoveJobs(dsl);
+        } catch (RuntimeException e) {
+            databases.close();
+            throw e;
+        }
+        Duration budget = Duration.ofMillis(config.topology().pauseBudgetMs() == null ? 5_000 : config.topology().pauseBudgetMs());
+        this.options = new Options(s.batch, budget, s.lease, s.owner, s.onState);
     }
 
     /** Settings of a mover for {@code config} (which must name a topology store). */
@@ -72,6 +73,9 @@ public final class ShardMover implements AutoCloseable {
     public static final class Settings {
         private final ClusterConfig config;
         private int batch = 1_000;
+        private Duration lease = Duration.ofSeconds(30);
+        private String owner = "mover-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        private Consumer<MoveJob> onState = job -> { };
 
         private Settings(ClusterConfig config) {
             this.config = config;
@@ -84,8 +88,30 @@ public final class ShardMover implements AutoCloseable {
             return this;
         }
 
+        /**
+         * How long a job stays this mover's after its last step (default 30 s): a mover that dies leaves the job to
+         * others once it expires. Each step renews it.
+         */
+        public Settings lease(Duration lease) {
+            if (lease.isNegative() || lease.isZero()) throw new IllegalArgumentException("lease must be positive: " + lease);
+            this.lease = lease;
+            return this;
+        }
+
+        /** This mover's name in the jobs' leases (default: pid and a random suffix). */
+        public Settings owner(String owner) {
+            this.owner = Objects.requireNonNull(owner, "owner");
+            return this;
+        }
+
+        /** Called after each step a job reaches (progress for a command line, a test's hook). */
+        public Settings onState(Consumer<MoveJob> onState) {
+            this.onState = Objects.requireNonNull(onState, "onState");
+            return this;
+        }
+
         public ShardMover load() {
-            return new ShardMover(config, batch);
+            return new ShardMover(config, this);
         }
     }
 
@@ -94,19 +120,27 @@ public final class ShardMover implements AutoCloseable {
         return store;
     }
 
-    /**
-     * Moves {@code shard} onto {@code toDatabase} (and {@code toSchema}, or the database's default schema when null),
-     * whose tables must exist (migrated to the shard's version) and be empty.
-     *
-     * @throws MoveRefusedException before anything changed, naming why
-     */
+    /** Every move job, oldest first. */
+    public List<MoveJob> jobs() {
+        return jobs.all();
+    }
+
+    public MoveJob job(long id) {
+        return jobs.get(id);
+    }
+
+    /** {@link #moveShard(String, String, String, MoveMode)} in the mode the databases allow (online on PostgreSQL). */
     public MoveReport moveShard(String shard, String toDatabase, String toSchema) {
         return moveShard(shard, toDatabase, toSchema, null);
     }
 
     /**
-     * As {@link #moveShard(String, String, String)}, in {@code mode}; null for {@link MoveMode#ONLINE} between
-     * PostgreSQL databases and {@link MoveMode#BLOCK_WRITES} elsewhere.
+     * Moves {@code shard} onto {@code toDatabase} ({@code toSchema}, or the database's default schema when null), whose
+     * tables must exist (migrated to the shard's version) and be empty; returns once the next topology version places
+     * it there. A failure before that undoes the move (the job ends CANCELLED) and is thrown.
+     *
+     * @param mode null: {@link MoveMode#ONLINE} between PostgreSQL databases, {@link MoveMode#BLOCK_WRITES} elsewhere
+     * @throws MoveRefusedException before anything changed, naming why
      */
     public MoveReport moveShard(String shard, String toDatabase, String toSchema, MoveMode mode) {
         TopologyVersion current = store.latest().orElseThrow(() -> new MoveRefusedException(
@@ -117,194 +151,89 @@ public final class ShardMover implements AutoCloseable {
         }
         Place from = new Place(placed.database(), placed.schema());
         Place to = new Place(toDatabase, toSchema);
-        List<TableInfo> tables = plan(current.map(), shard, from, to);
-        DSLContext source = databases.dsl(from.database());
-        DSLContext target = databases.dsl(to.database());
+        MovePlan.check(databases, current.map(), shard, from, to);
         boolean postgres = databases.dialect(from.database()) == SQLDialect.POSTGRES;
         MoveMode chosen = mode != null ? mode : postgres ? MoveMode.ONLINE : MoveMode.BLOCK_WRITES;
-        LogicalReplication replication = null;
-        if (chosen == MoveMode.ONLINE) {
-            if (!postgres) {
-                throw new MoveRefusedException("move " + shard + ": " + databases.dialect(from.database()) + " has no"
-                        + " online move — use MoveMode.BLOCK_WRITES");
-            }
-            replication = new LogicalReplication(source, target, "shardkit_move_" + shard);
-            String why = replication.cannotPublish();
-            if (why != null) throw new MoveRefusedException("move " + shard + ": " + why);
-        }
-
-        Fence fence = new Fence(source, from.schema(), "shard:" + shard);
-        List<String> names = tables.stream().map(TableInfo::name).toList();
-        fence.install(names, null, null);
-        try {
-            long closedAt;
-            Map<String, Long> copied = new LinkedHashMap<>();
-            if (replication != null) {
-                var c = databases.config(from.database());
-                replication.start(tables.stream().map(t -> source.render(pages(source, from, t).table())).toList(),
-                        c.url(), c.username(), c.password());
-                replication.awaitCopied(COPY_LIMIT);
-                replication.awaitNearlyCaughtUp(COPY_LIMIT);
-                closedAt = System.nanoTime();
-                fence.close();
-                String position = replication.sourcePosition(); // read after the fence: every fenced write is before it
-                if (!replication.awaitAppliedPast(position, pauseBudget)) {
-                    throw new MoveRefusedException("move " + shard + ": the target did not apply the last changes within"
-                            + " the pause budget (" + pauseBudget.toMillis() + " ms) — the fence is open again; run the"
-                            + " move again when the source is quieter");
-                }
-                for (TableInfo t : tables) copied.put(t.name(), (long) target.fetchCount(pages(target, to, t).table()));
-            } else {
-                closedAt = System.nanoTime();
-                fence.close();
-                LOG.info("move {}: fence closed on {}; copying {} tables", shard, from, tables.size());
-                for (TableInfo t : tables) {
-                    copied.put(t.name(), BatchCopy.copy(pages(source, from, t), target, pages(target, to, t), batch, null));
-                }
-            }
-            DiffReport verify = ShardDiff.compare(tables, t -> pages(source, from, t), t -> pages(target, to, t), batch);
-            if (!verify.clean()) {
-                throw new MoveRefusedException("move " + shard + ": verify found " + verify.mismatches().size()
-                        + " differing rows after the copy (first: " + verify.mismatches().getFirst() + ") — the move is"
-                        + " cancelled; the target keeps the copied rows for inspection");
-            }
-            ShardMap next = current.map().withPlacement(shard, to.database(), to.schema());
-            TopologyVersion published = store.publish(current.version(), next, "move " + shard + " from " + from + " to " + to)
-                    .orElseThrow(() -> new MoveRefusedException("move " + shard + ": the topology changed during the"
-                            + " copy (another publisher) — the move is cancelled; run it again"));
-            Duration pause = Duration.ofNanos(System.nanoTime() - closedAt);
-            LOG.info("move {} ({}): version {} places it on {}; writes paused {} ms", shard, chosen, published.version(),
-                    to, pause.toMillis());
-            if (replication != null) stopQuietly(replication, shard);
-            return new MoveReport(shard, from, to, copied, verify, pause, published.version());
-        } catch (RuntimeException e) {
-            try {
-                fence.open(); // nothing was published: writes go on at the source
-                fence.remove(names);
-                if (replication != null) replication.stop();
-            } catch (RuntimeException reopen) {
-                e.addSuppressed(reopen); // the fence stays closed: cancel(shard, to) opens it once the database answers
-            }
-            throw e;
-        }
+        if (chosen == MoveMode.ONLINE) MovePlan.checkOnline(databases, shard, from, to);
+        MoveJob job = jobs.create(shard, from, to, chosen, options.owner(), options.lease());
+        options.onState().accept(job);
+        return new MoveRun(job, databases, jobs, store, options).toSwitched(databases);
     }
 
-    private static KeysetPages pages(DSLContext db, Place place, TableInfo t) {
-        return new KeysetPages(db, place.schema(), t, null);
+    /**
+     * Runs a job on from the state it recorded (its mover died or was stopped); returns once SWITCHED. Refused while
+     * another mover holds its lease.
+     */
+    public MoveReport resume(long jobId) {
+        MoveJob job = take(jobId);
+        if (job.state().done() || job.state() == State.SWITCHED) {
+            jobs.release(jobId, options.owner());
+            throw new MoveRefusedException("job " + jobId + " is " + job.state() + " — nothing to resume");
+        }
+        return new MoveRun(job, databases, jobs, store, options).toSwitched(databases);
     }
 
-    /** The move is done once published; a replication left behind is logged, and cancel or finish drops it. */
-    private static void stopQuietly(LogicalReplication replication, String shard) {
+    /**
+     * Undoes a job that was not switched: the fence opens and goes, an online move's replication is dropped, the rows
+     * copied to the target are deleted; the job ends CANCELLED. Refused once SWITCHED (finish it instead).
+     */
+    public MoveJob cancel(long jobId) {
+        MoveJob job = take(jobId);
         try {
-            replication.stop();
-        } catch (RuntimeException e) {
-            LOG.warn("move {}: published, but the replication could not be dropped ({}); finish drops it", shard, e.getMessage());
+            if (job.state() == State.SWITCHED || job.state().done()) {
+                throw new MoveRefusedException("job " + jobId + " is " + job.state() + " — a switched move is not undone;"
+                        + " finish it, or move the shard back");
+            }
+            TopologyVersion latest = store.latest().orElseThrow();
+            ShardConfig placed = latest.map().shard(job.shard());
+            if (placed != null && placed.database().equals(job.to().database())
+                    && Objects.equals(placed.schema(), job.to().schema())) {
+                throw new MoveRefusedException("job " + jobId + ": topology version " + latest.version() + " already"
+                        + " places " + job.shard() + " on " + job.to() + " — resume the job to record it SWITCHED");
+            }
+            new MoveRun(job, databases, jobs, store, options).undo();
+            jobs.advance(job, State.CANCELLED, null, "cancelled by " + options.owner(), options.owner(), options.lease());
+            return jobs.get(jobId);
+        } finally {
+            jobs.release(jobId, options.owner());
         }
     }
 
     /**
-     * After a move: deletes the shard's rows at its old place, which the fence still guards. The fence and its triggers
-     * are removed only once every instance the store knows runs a version at or after the move's; until then a stale
-     * instance's writes there keep being refused.
+     * After a switched move: deletes the shard's rows at its old place, which the fence still guards; the job ends
+     * FINISHED. The fence and its triggers go only once every instance in the store runs the move's version or a later
+     * one; until then a stale instance's writes there keep being refused.
      *
      * @return whether the fence was removed too
      */
-    public boolean finish(String shard, Place from) {
-        TopologyVersion current = store.latest().orElseThrow();
-        ShardConfig placed = current.map().shard(shard);
-        if (placed == null || (placed.database().equals(from.database()) && Objects.equals(placed.schema(), from.schema()))) {
-            throw new MoveRefusedException("finish " + shard + ": topology version " + current.version() + " still places"
-                    + " it on " + from + " — finish only a move that was cut over");
+    public boolean finish(long jobId) {
+        MoveJob job = take(jobId);
+        try {
+            if (job.state() != State.SWITCHED && job.state() != State.FINISHED) {
+                throw new MoveRefusedException("job " + jobId + " is " + job.state() + " — finish only a switched move");
+            }
+            DSLContext source = databases.dsl(job.from().database());
+            List<String> names = Catalog.tables(source, job.from().schema()).stream().map(TableInfo::name).toList();
+            Fence fence = new Fence(source, job.from().schema(), "shard:" + job.shard());
+            fence.deleteBehind(names);
+            boolean everyoneMoved = store.instances().stream().allMatch(i -> i.version() >= job.version());
+            if (everyoneMoved) fence.remove(names);
+            jobs.advance(job, State.FINISHED, null, everyoneMoved ? "source rows deleted, fence removed"
+                    : "source rows deleted; the fence stays until every instance runs version " + job.version(),
+                    options.owner(), options.lease());
+            return everyoneMoved;
+        } finally {
+            jobs.release(jobId, options.owner());
         }
-        DSLContext source = databases.dsl(from.database());
-        List<TableInfo> tables = Catalog.tables(source, from.schema());
-        Fence fence = new Fence(source, from.schema(), "shard:" + shard);
-        List<String> names = tables.stream().map(TableInfo::name).toList();
-        fence.deleteBehind(names);
-        boolean everyoneMoved = store.instances().stream().allMatch(i -> i.version() >= current.version());
-        if (everyoneMoved) fence.remove(names);
-        return everyoneMoved;
     }
 
-    /**
-     * Undoes a move that was not cut over (the mover died, or was stopped, after closing the fence): the fence at the
-     * shard's place opens and its triggers go, and the rows copied to {@code to} are deleted. Refused once the
-     * topology places the shard on {@code to}: that move is done — {@link #finish} it.
-     */
-    public void cancel(String shard, Place to) {
-        TopologyVersion current = store.latest().orElseThrow();
-        ShardConfig placed = current.map().shard(shard);
-        if (placed == null) throw new MoveRefusedException("no logical shard '" + shard + "' in topology version " + current.version());
-        Place from = new Place(placed.database(), placed.schema());
-        if (from.equals(to)) {
-            throw new MoveRefusedException("cancel " + shard + ": topology version " + current.version() + " already"
-                    + " places it on " + to + " — the move was cut over; finish it instead");
+    private MoveJob take(long jobId) {
+        MoveJob job = jobs.get(jobId);
+        if (!jobs.lease(jobId, options.owner(), options.lease())) {
+            throw new MoveRefusedException("job " + jobId + " is held by " + job.owner() + " — wait for its lease to"
+                    + " expire (that mover stopped) or for it to finish");
         }
-        for (ShardConfig other : current.map().shards()) {
-            if (other.database().equals(to.database()) && Objects.equals(other.schema(), to.schema())) {
-                throw new MoveRefusedException("cancel " + shard + ": " + to + " holds " + other.id() + " — its rows are"
-                        + " not this move's to delete");
-            }
-        }
-        DSLContext source = databases.dsl(from.database());
-        List<String> names = Catalog.tables(source, from.schema()).stream().map(TableInfo::name).toList();
-        Fence fence = new Fence(source, from.schema(), "shard:" + shard);
-        fence.open();
-        fence.remove(names);
-        DSLContext target = databases.dsl(to.database());
-        if (databases.dialect(from.database()) == SQLDialect.POSTGRES) {
-            new LogicalReplication(source, target, "shardkit_move_" + shard).stop(); // before its rows are deleted
-        }
-        for (TableInfo t : Catalog.tables(target, to.schema())) {
-            if (names.contains(t.name())) target.deleteFrom(new KeysetPages(target, to.schema(), t, null).table()).execute();
-        }
-        LOG.info("move {} to {} cancelled: the fence on {} is open and removed, the copied rows deleted", shard, to, from);
-    }
-
-    private List<TableInfo> plan(ShardMap map, String shard, Place from, Place to) {
-        if (!databases.known(to.database())) {
-            throw new MoveRefusedException("no database named '" + to.database() + "' in this configuration — add it"
-                    + " to databases on every instance first");
-        }
-        if (from.database().equals(to.database()) && Objects.equals(from.schema(), to.schema())) {
-            throw new MoveRefusedException(shard + " is already on " + to);
-        }
-        for (ShardConfig other : map.shards()) {
-            if (other.id().equals(shard)) continue;
-            if (other.database().equals(from.database()) && Objects.equals(other.schema(), from.schema())) {
-                throw new MoveRefusedException(shard + " shares " + from + " with " + other.id() + " — a logical shard"
-                        + " moves whole only from a schema or database of its own; move a tenant instead");
-            }
-            if (other.database().equals(to.database()) && Objects.equals(other.schema(), to.schema())) {
-                throw new MoveRefusedException(to + " already holds " + other.id() + " — move " + shard + " into a"
-                        + " schema of its own (toSchema)");
-            }
-        }
-        if (databases.dialect(from.database()) != databases.dialect(to.database())) {
-            throw new MoveRefusedException("move " + shard + ": " + from.database() + " is " + databases.dialect(from.database())
-                    + " and " + to.database() + " is " + databases.dialect(to.database()) + " — a shard moves between"
-                    + " databases of one kind");
-        }
-        List<TableInfo> tables = Catalog.tables(databases.dsl(from.database()), from.schema());
-        Map<String, TableInfo> targets = new LinkedHashMap<>();
-        Catalog.tables(databases.dsl(to.database()), to.schema()).forEach(t -> targets.put(t.name(), t));
-        DSLContext target = databases.dsl(to.database());
-        for (TableInfo t : tables) {
-            if (t.primaryKey().isEmpty()) {
-                throw new MoveRefusedException("table " + t.name() + " of " + shard + " has no primary key — a move"
-                        + " copies and verifies by key; add one");
-            }
-            TableInfo there = targets.get(t.name());
-            if (there == null || !there.columns().equals(t.columns())) {
-                throw new MoveRefusedException("table " + t.name() + " is " + (there == null ? "missing" : "different")
-                        + " on " + to + " — migrate the target to the shard's version first (shard-migrate)");
-            }
-            if (target.fetchExists(new KeysetPages(target, to.schema(), t, null).table())) {
-                throw new MoveRefusedException("table " + t.name() + " on " + to + " is not empty — a move copies into"
-                        + " empty tables");
-            }
-        }
-        return tables;
+        return jobs.get(jobId);
     }
 
     @Override

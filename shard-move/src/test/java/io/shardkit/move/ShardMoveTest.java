@@ -20,6 +20,7 @@ import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -173,7 +174,7 @@ class ShardMoveTest {
             assertEquals(0, otherFailures.get(), "only the stale instance's writes to the moved shard fail");
             assertTrue(refusedOnStale.get() > 0, "the stale instance wrote to s1 after the move and was refused");
 
-            assertFalse(mover.finish("s1", report.from()), "the stale instance still runs version 1: the fence stays");
+            assertFalse(mover.finish(report.job()), "the stale instance still runs version 1: the fence stays");
             assertEquals(Set.of(), ids("db1"));
             assertThrows(ShardMovedException.class, () -> writers.get(2).repository(Orders.class, dsl -> (customer, id) ->
                     dsl.insertInto(DSL.table("orders")).columns(DSL.field("id"), DSL.field("customer_id"))
@@ -204,35 +205,108 @@ class ShardMoveTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @EnumSource(value = Engine.class, names = {"H2", "POSTGRES", "MARIADB"})
-    void cancelOpensTheFenceOfAMoverThatDiedAndDeletesItsCopy(Engine engine) throws Exception {
+    /** Thrown from a mover's progress hook: the mover stops on the spot, as if killed, with no clean-up. */
+    static final class MoverDied extends Error {
+        MoverDied(MoveJob.State at) {
+            super("mover died at " + at);
+        }
+    }
+
+    @ParameterizedTest(name = "{0} {1}: died at {2}, then {3}")
+    @CsvSource({"H2, BLOCK_WRITES, COPYING, cancel", "H2, BLOCK_WRITES, VERIFIED, resume",
+            "MARIADB, BLOCK_WRITES, VERIFIED, cancel", "POSTGRES, ONLINE, CATCHING_UP, resume",
+            "POSTGRES, ONLINE, VERIFIED, cancel", "POSTGRES, ONLINE, CUTTING_OVER, resume"})
+    void aMoverThatDiesIsResumedOrCancelledByAnother(Engine engine, MoveMode mode, MoveJob.State at, String then)
+            throws Exception {
         dbs = EmbeddedShards.start(engine, NAMES.size());
         for (String db : List.of("db0", "db1", "db2")) createOrders(db);
         ShardCluster a = instance("a", true);
         Orders orders = a.repository(Orders.class, dsl -> (customer, id) -> dsl.insertInto(DSL.table("orders"))
                 .columns(DSL.field("id"), DSL.field("customer_id")).values(id, customer).execute());
         long onS1 = customerOn(a, "s1");
-        orders.add(onS1, 1);
-        // what a mover leaves when it dies mid-copy: the fence closed, part of the rows on the target
-        String table = engine == Engine.H2 ? "ORDERS" : "orders";
-        io.shardkit.move.fence.Fence fence = new io.shardkit.move.fence.Fence(dsl("db1"), null, "shard:s1");
-        fence.install(List.of(table), null, null);
-        fence.close();
-        dsl("db2").execute("insert into orders (id, customer_id) values (1, " + onS1 + ")");
-        ShardMovedException refused = assertThrows(ShardMovedException.class, () -> orders.add(onS1, 2));
-        assertFalse(refused.newVersionRunning());
-
-        try (ShardMover mover = ShardMover.configure(config("mover", true)).load()) {
-            MoveRefusedException done = assertThrows(MoveRefusedException.class,
-                    () -> mover.cancel("s1", new MoveReport.Place("db1", null)));
-            assertTrue(done.getMessage().contains("already places it on db1"), done.getMessage());
-            mover.cancel("s1", new MoveReport.Place("db2", null));
+        for (long id = 1; id <= 50; id++) orders.add(onS1, id);
+        long job;
+        try (ShardMover dying = ShardMover.configure(config("m1", true)).owner("m1").lease(Duration.ofMillis(300))
+                .onState(j -> {
+                    if (j.state() == at) throw new MoverDied(at);
+                }).load()) {
+            assertThrows(MoverDied.class, () -> dying.moveShard("s1", "db2", null, mode));
+            job = dying.jobs().getLast().id();
+            assertEquals(at, dying.job(job).state());
         }
-        orders.add(onS1, 3);
-        assertEquals(Set.of(1L, 3L), ids("db1"));
+        try (ShardMover other = ShardMover.configure(config("m2", true)).owner("m2").load()) {
+            Thread.sleep(400); // the dead mover's lease expires
+            if (then.equals("cancel")) {
+                assertEquals(MoveJob.State.CANCELLED, other.cancel(job).state());
+                orders.add(onS1, 51);
+                assertEquals(51, ids("db1").size());
+                assertEquals(Set.of(), ids("db2"));
+                assertEquals(1, other.store().latestNumber(), "nothing was published");
+            } else {
+                MoveReport r = other.resume(job);
+                assertTrue(r.verify().clean());
+                assertEquals(MoveJob.State.SWITCHED, other.job(job).state());
+                a.refreshTopology();
+                orders.add(onS1, 51);
+                assertEquals(51, ids("db2").size());
+                other.finish(job);
+                assertEquals(Set.of(), ids("db1"));
+                assertEquals(MoveJob.State.FINISHED, other.job(job).state());
+            }
+            if (engine == Engine.POSTGRES) {
+                assertEquals(0, count("db1", "select count(*) from pg_replication_slots"), "no slot left behind");
+                assertEquals(0, count("db1", "select count(*) from pg_publication"), "no publication left behind");
+                assertEquals(0, count("db2", "select count(*) from pg_subscription"), "no subscription left behind");
+            }
+            MoveRefusedException again = assertThrows(MoveRefusedException.class,
+                    () -> other.cancel(job));
+            assertTrue(again.getMessage().contains("job " + job + " is "), again.getMessage());
+        }
+    }
+
+    @Test
+    void aJobHeldByALiveMoverIsNotTakenOver() throws Exception {
+        dbs = EmbeddedShards.start(Engine.H2, NAMES.size());
+        for (String db : List.of("db0", "db1", "db2")) createOrders(db);
+        instance("a", true);
+        try (ShardMover dying = ShardMover.configure(config("m1", true)).owner("m1").lease(Duration.ofMinutes(5))
+                .onState(j -> {
+                    if (j.state() == MoveJob.State.COPYING) throw new MoverDied(j.state());
+                }).load();
+             ShardMover other = ShardMover.configure(config("m2", true)).owner("m2").load()) {
+            assertThrows(MoverDied.class, () -> dying.moveShard("s1", "db2", null));
+            long job = dying.jobs().getLast().id();
+            MoveRefusedException held = assertThrows(MoveRefusedException.class, () -> other.resume(job));
+            assertTrue(held.getMessage().contains("held by m1"), held.getMessage());
+            MoveRefusedException busy = assertThrows(MoveRefusedException.class, () -> other.moveShard("s1", "db2", null));
+            assertTrue(busy.getMessage().contains("job " + job + " is moving s1"), busy.getMessage());
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Engine.class, names = {"H2", "POSTGRES"})
+    void aShardMovesBackToWhereItsOldFenceStillStands(Engine engine) throws Exception {
+        dbs = EmbeddedShards.start(engine, NAMES.size());
+        for (String db : List.of("db0", "db1", "db2")) createOrders(db);
+        ShardCluster a = instance("a", true);
+        instance("stale", false); // keeps finish from removing the fence at the old place
+        Orders orders = a.repository(Orders.class, dsl -> (customer, id) -> dsl.insertInto(DSL.table("orders"))
+                .columns(DSL.field("id"), DSL.field("customer_id")).values(id, customer).execute());
+        long onS1 = customerOn(a, "s1");
+        orders.add(onS1, 1);
+        try (ShardMover mover = ShardMover.configure(config("mover", true)).load()) {
+            MoveReport away = mover.moveShard("s1", "db2", null);
+            assertFalse(mover.finish(away.job()), "the stale instance keeps the fence on db1");
+            a.refreshTopology();
+            orders.add(onS1, 2);
+            MoveReport back = mover.moveShard("s1", "db1", null);
+            assertEquals(3, back.version());
+            mover.finish(back.job());
+        }
+        a.refreshTopology();
+        orders.add(onS1, 3); // through no fence left from the first move
+        assertEquals(Set.of(1L, 2L, 3L), ids("db1"));
         assertEquals(Set.of(), ids("db2"));
-        assertFalse(fence.isClosed());
     }
 
     @Test

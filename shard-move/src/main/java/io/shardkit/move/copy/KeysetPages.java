@@ -48,6 +48,11 @@ public final class KeysetPages {
                 .orderBy(key.stream().<SortField<?>>map(Field::asc).toList()).fetch();
     }
 
+    /** The row with primary key {@code key}, or null. */
+    public Record row(Object[] key) {
+        return db.select(columns).from(table).where(filter).and(DSL.row(this.key).eq(DSL.row(values(key)))).fetchOne();
+    }
+
     /** The key of {@code row}. */
     public Object[] keyOf(Record row) {
         Object[] k = new Object[key.size()];

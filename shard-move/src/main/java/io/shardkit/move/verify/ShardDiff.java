@@ -37,7 +37,7 @@ public final class ShardDiff {
             if (mine.isEmpty()) {
                 // whatever the target holds past the source's last key is extra
                 for (Result<Record> rest = target.page(after, chunk); !rest.isEmpty(); rest = target.page(after, chunk)) {
-                    for (Record r : rest) out.add(new Mismatch(t.name(), text(target.keyOf(r)), Mismatch.Kind.EXTRA_ON_TARGET));
+                    for (Record r : rest) out.add(mismatch(t, target.keyOf(r), Mismatch.Kind.EXTRA_ON_TARGET));
                     after = target.keyOf(rest.get(rest.size() - 1));
                 }
                 return rows;
@@ -52,30 +52,52 @@ public final class ShardDiff {
 
     private static void compareChunk(TableInfo t, KeysetPages source, KeysetPages target, Result<Record> mine,
                                      Result<Record> theirs, List<Mismatch> out) {
-        Map<String, String> left = rows(source, mine);
-        Map<String, String> right = rows(target, theirs);
-        if (left.equals(right)) return;
+        Map<String, Record> left = rows(source, mine);
+        Map<String, Record> right = rows(target, theirs);
         for (var e : left.entrySet()) {
-            String other = right.get(e.getKey());
-            if (other == null) out.add(new Mismatch(t.name(), split(e.getKey()), Mismatch.Kind.MISSING_ON_TARGET));
-            else if (!other.equals(e.getValue())) out.add(new Mismatch(t.name(), split(e.getKey()), Mismatch.Kind.DIFFERENT));
+            Record other = right.get(e.getKey());
+            if (other == null) out.add(mismatch(t, source.keyOf(e.getValue()), Mismatch.Kind.MISSING_ON_TARGET));
+            else if (!same(e.getValue(), other)) out.add(mismatch(t, source.keyOf(e.getValue()), Mismatch.Kind.DIFFERENT));
         }
-        for (String k : right.keySet()) {
-            if (!left.containsKey(k)) out.add(new Mismatch(t.name(), split(k), Mismatch.Kind.EXTRA_ON_TARGET));
+        for (var e : right.entrySet()) {
+            if (!left.containsKey(e.getKey())) out.add(mismatch(t, target.keyOf(e.getValue()), Mismatch.Kind.EXTRA_ON_TARGET));
         }
     }
 
-    private static Map<String, String> rows(KeysetPages pages, Result<Record> rows) {
-        Map<String, String> byKey = new TreeMap<>();
-        for (Record r : rows) byKey.put(Canonical.row(pages.keyOf(r)), Canonical.row(r.intoArray()));
+    /**
+     * Reads each mismatched row again on both sides, {@code rounds} times at most, {@code pause} apart, and returns
+     * those that still differ: while replication applies, a row written a moment ago differs only until it arrives.
+     */
+    public static List<Mismatch> recheck(List<Mismatch> mismatches, java.util.function.Function<String, KeysetPages> source,
+                                         java.util.function.Function<String, KeysetPages> target, int rounds,
+                                         java.time.Duration pause) throws InterruptedException {
+        List<Mismatch> left = mismatches;
+        for (int round = 0; round < rounds && !left.isEmpty(); round++) {
+            Thread.sleep(pause.toMillis());
+            List<Mismatch> still = new ArrayList<>();
+            for (Mismatch m : left) {
+                Object[] key = m.values().toArray();
+                Record mine = source.apply(m.table()).row(key);
+                Record theirs = target.apply(m.table()).row(key);
+                boolean equal = mine == null ? theirs == null : theirs != null && same(mine, theirs);
+                if (!equal) still.add(m);
+            }
+            left = still;
+        }
+        return left;
+    }
+
+    private static boolean same(Record a, Record b) {
+        return Canonical.row(a.intoArray()).equals(Canonical.row(b.intoArray()));
+    }
+
+    private static Map<String, Record> rows(KeysetPages pages, Result<Record> rows) {
+        Map<String, Record> byKey = new TreeMap<>();
+        for (Record r : rows) byKey.put(Canonical.row(pages.keyOf(r)), r);
         return byKey;
     }
 
-    private static List<String> text(Object[] key) {
-        return Arrays.stream(key).map(Canonical::of).toList();
-    }
-
-    private static List<String> split(String canonicalKey) {
-        return Arrays.asList(canonicalKey.substring(0, canonicalKey.length() - 1).split("\u0001", -1));
+    private static Mismatch mismatch(TableInfo t, Object[] key, Mismatch.Kind kind) {
+        return new Mismatch(t.name(), Arrays.stream(key).map(Canonical::of).toList(), kind, Arrays.asList(key));
     }
 }

@@ -1,0 +1,227 @@
+package io.shardkit.move;
+
+import io.shardkit.cluster.config.ShardMap;
+import io.shardkit.cluster.topology.TopologyStore;
+import io.shardkit.cluster.topology.TopologyVersion;
+import io.shardkit.move.MoveJob.State;
+import io.shardkit.move.MoveReport.Place;
+import io.shardkit.move.copy.BatchCopy;
+import io.shardkit.move.copy.Catalog;
+import io.shardkit.move.copy.KeysetPages;
+import io.shardkit.move.copy.TableInfo;
+import io.shardkit.move.fence.Fence;
+import io.shardkit.move.online.LogicalReplication;
+import io.shardkit.move.verify.DiffReport;
+import io.shardkit.move.verify.Mismatch;
+import io.shardkit.move.verify.ShardDiff;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.jooq.DSLContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One job's steps, run from the state its row records: every step is safe to run again, so a mover that died is
+ * resumed by running the job from where it stopped. The job row says what exists: the fence from COPYING on, an
+ * online move's replication from COPYING to SWITCHED.
+ */
+final class MoveRun {
+    private static final Logger LOG = LoggerFactory.getLogger(ShardMover.class);
+    /** How long an online move's initial copy and catch-up may take before it gives up (the fence stays open). */
+    private static final Duration COPY_LIMIT = Duration.ofHours(12);
+
+    private final MoveJobs jobs;
+    private final TopologyStore store;
+    private final String owner;
+    private final Duration lease;
+    private final Duration pauseBudget;
+    private final int batch;
+    private final Consumer<MoveJob> onState;
+    private MoveJob job;
+    private final DSLContext source;
+    private final DSLContext target;
+    private final List<TableInfo> tables;
+    private final Fence fence;
+    private final LogicalReplication replication; // null for block-writes
+    private DiffReport verify = new DiffReport(Map.of(), List.of());
+    private Duration verifyTime = Duration.ZERO;
+
+    MoveRun(MoveJob job, Databases databases, MoveJobs jobs, TopologyStore store, ShardMover.Options options) {
+        this.job = job;
+        this.jobs = jobs;
+        this.store = store;
+        this.owner = options.owner();
+        this.lease = options.lease();
+        this.pauseBudget = options.pauseBudget();
+        this.batch = options.batch();
+        this.onState = options.onState();
+        this.source = databases.dsl(job.from().database());
+        this.target = databases.dsl(job.to().database());
+        this.tables = Catalog.tables(source, job.from().schema());
+        this.fence = new Fence(source, job.from().schema(), "shard:" + job.shard());
+        this.replication = job.mode() == MoveMode.ONLINE
+                ? new LogicalReplication(source, target, "shardkit_move_" + job.shard()) : null;
+    }
+
+    /** Runs the job from its recorded state to SWITCHED; on a failure before the cutover, undoes it (CANCELLED). */
+    MoveReport toSwitched(Databases databases) {
+        try {
+            if (job.state() == State.PLANNED) {
+                Fence leftover = new Fence(target, job.to().schema(), "shard:" + job.shard()); // from an earlier move away
+                leftover.open();
+                leftover.remove(names());
+                fence.install(names(), null, null);
+                advance(State.COPYING, null, null);
+            }
+            if (job.state() == State.COPYING) copy(databases);
+            if (job.state() == State.CATCHING_UP) catchUp();
+            if (job.state() == State.VERIFIED || job.state() == State.CUTTING_OVER) cutOver();
+        } catch (RuntimeException e) {
+            try {
+                // published already (the failure came after): the shard lives on the target; undoing would lose writes
+                if (store.latest().filter(this::publishedByThisJob).isEmpty()) {
+                    undo();
+                    advance(State.CANCELLED, null, "failed: " + e.getMessage());
+                }
+            } catch (RuntimeException undo) {
+                e.addSuppressed(undo); // the job stays where it failed: cancel or resume it once the databases answer
+            }
+            jobs.release(job.id(), owner);
+            throw e;
+        }
+        if (replication != null) {
+            try {
+                replication.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("move {}: switched, but its replication could not be dropped ({}); finish drops it", job.shard(),
+                        e.getMessage());
+            }
+        }
+        jobs.release(job.id(), owner);
+        return report();
+    }
+
+    private void copy(Databases databases) {
+        if (replication != null) {
+            var c = databases.config(job.from().database());
+            replication.start(tables.stream().map(t -> source.render(pages(source, job.from(), t).table())).toList(),
+                    c.url(), c.username(), c.password());
+            replication.awaitCopied(COPY_LIMIT);
+            advance(State.CATCHING_UP, null, null);
+            return;
+        }
+        fence.close(); // block-writes: the pause starts here
+        for (TableInfo t : tables) target.deleteFrom(pages(target, job.to(), t).table()).execute(); // a resumed copy starts over
+        for (TableInfo t : tables) BatchCopy.copy(pages(source, job.from(), t), target, pages(target, job.to(), t), batch, null);
+        long started = System.nanoTime();
+        verify = ShardDiff.compare(tables, t -> pages(source, job.from(), t), t -> pages(target, job.to(), t), batch);
+        verifyTime = Duration.ofNanos(System.nanoTime() - started);
+        if (!verify.clean()) {
+            throw new MoveRefusedException("move " + job.shard() + ": verify found " + verify.mismatches().size()
+                    + " differing rows after the copy (first: " + verify.mismatches().getFirst() + ")");
+        }
+        advance(State.VERIFIED, null, verify.rows() + " rows compared");
+    }
+
+    /** Online: near the source's position, then every table compared while writes go on, differing rows re-read. */
+    private void catchUp() {
+        replication.awaitNearlyCaughtUp(COPY_LIMIT);
+        long started = System.nanoTime();
+        DiffReport first = ShardDiff.compare(tables, t -> pages(source, job.from(), t), t -> pages(target, job.to(), t), batch);
+        Map<String, TableInfo> byName = new LinkedHashMap<>();
+        tables.forEach(t -> byName.put(t.name(), t));
+        List<Mismatch> left;
+        try {
+            left = ShardDiff.recheck(first.mismatches(), n -> pages(source, job.from(), byName.get(n)),
+                    n -> pages(target, job.to(), byName.get(n)), 3, Duration.ofMillis(200));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new MoveRefusedException("move " + job.shard() + ": interrupted during verify");
+        }
+        verifyTime = Duration.ofNanos(System.nanoTime() - started);
+        if (!left.isEmpty()) {
+            throw new MoveRefusedException("move " + job.shard() + ": verify found " + left.size() + " rows that still"
+                    + " differ after 3 re-reads (first: " + left.getFirst() + ")");
+        }
+        verify = new DiffReport(first.rowsCompared(), left);
+        advance(State.VERIFIED, null, verify.rows() + " rows compared while writes went on");
+    }
+
+    /** Fence closed, the last changes applied, the next version published (unless this job already published it). */
+    private void cutOver() {
+        TopologyVersion current = store.latest().orElseThrow();
+        if (publishedByThisJob(current)) {
+            advance(State.SWITCHED, current.version(), "switched (found published on resume)");
+            return;
+        }
+        advance(State.CUTTING_OVER, null, null);
+        long closedAt = System.nanoTime();
+        fence.close();
+        if (replication != null) {
+            String position = replication.sourcePosition(); // read after the fence: every fenced write is before it
+            if (!replication.awaitAppliedPast(position, pauseBudget)) {
+                throw new MoveRefusedException("move " + job.shard() + ": the target did not apply the last changes within"
+                        + " the pause budget (" + pauseBudget.toMillis() + " ms) — run the move again when the source is quieter");
+            }
+            for (TableInfo t : tables) {
+                long here = source.fetchCount(pages(source, job.from(), t).table());
+                long there = target.fetchCount(pages(target, job.to(), t).table());
+                if (here != there) {
+                    throw new MoveRefusedException("move " + job.shard() + ": table " + t.name() + " has " + here
+                            + " rows on " + job.from() + " but " + there + " on " + job.to() + " after the last changes");
+                }
+            }
+        }
+        ShardMap next = current.map().withPlacement(job.shard(), job.to().database(), job.to().schema());
+        TopologyVersion published = store.publish(current.version(), next, reason())
+                .orElseThrow(() -> new MoveRefusedException("move " + job.shard() + ": the topology changed during the"
+                        + " move (another publisher) — run it again"));
+        pause = Duration.ofNanos(System.nanoTime() - closedAt);
+        advance(State.SWITCHED, published.version(), "writes paused " + pause.toMillis() + " ms");
+        LOG.info("move {} ({}, job {}): version {} places it on {}; writes paused {} ms", job.shard(), job.mode(), job.id(),
+                published.version(), job.to(), pause.toMillis());
+    }
+
+    private Duration pause = Duration.ZERO;
+
+    /** Before SWITCHED: the fence open and gone, the replication dropped, the target's copy deleted. */
+    void undo() {
+        fence.open();
+        fence.remove(names());
+        if (replication != null) replication.stop();
+        for (TableInfo t : tables) target.deleteFrom(pages(target, job.to(), t).table()).execute();
+    }
+
+    private boolean publishedByThisJob(TopologyVersion v) {
+        return reason().equals(v.reason());
+    }
+
+    private String reason() {
+        return "move " + job.shard() + " from " + job.from() + " to " + job.to() + " (job " + job.id() + ")";
+    }
+
+    private void advance(State state, Long version, String detail) {
+        jobs.advance(job, state, version, detail, owner, lease);
+        job = jobs.get(job.id());
+        onState.accept(job);
+    }
+
+    /** Rows per table as the cutover moved them: the source's, which the fence has kept still since. */
+    private MoveReport report() {
+        Map<String, Long> rows = new LinkedHashMap<>();
+        for (TableInfo t : tables) rows.put(t.name(), (long) source.fetchCount(pages(source, job.from(), t).table()));
+        return new MoveReport(job.shard(), job.from(), job.to(), rows, verify, verifyTime, pause,
+                job.version() == null ? 0 : job.version(), job.id());
+    }
+
+    private List<String> names() {
+        return tables.stream().map(TableInfo::name).toList();
+    }
+
+    static KeysetPages pages(DSLContext db, Place place, TableInfo t) {
+        return new KeysetPages(db, place.schema(), t, null);
+    }
+}
