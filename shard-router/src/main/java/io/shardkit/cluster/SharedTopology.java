@@ -205,7 +205,8 @@ final class SharedTopology implements AutoCloseable {
     public void close() {
         closed = true;
         if (follower != null) {
-            follower.interrupt();
+            // not interrupted: that would close its LISTEN connection's socket under it; it sees `closed` within a
+            // refresh interval (at most 1 s)
             try {
                 follower.join(2_000);
             } catch (InterruptedException e) {

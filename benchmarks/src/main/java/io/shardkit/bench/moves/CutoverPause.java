@@ -65,13 +65,21 @@ public final class CutoverPause {
                 Thread pacer = Thread.ofPlatform().name("pacer").start(() -> pace(app, orders, ids, writes, stop));
                 List<long[]> windows = new ArrayList<>(); // [closed, published] nanos, per move
                 List<MoveReport> reports = new ArrayList<>();
+                List<String> refused = new ArrayList<>();
                 try (ShardMover mover = ShardMover.configure(config.withShardMap(config.shardMap())).load()) {
                     Thread.sleep(2_000);
                     String at = "db1";
                     for (int m = 0; m < moves; m++) {
                         String to = at.equals("db1") ? "db2" : "db1";
                         long before = System.nanoTime();
-                        MoveReport r = mover.moveShard("s1", to, null, mode);
+                        MoveReport r;
+                        try {
+                            r = mover.moveShard("s1", to, null, mode);
+                        } catch (io.shardkit.move.MoveRefusedException e) {
+                            refused.add(e.getMessage()); // undone: the shard stays, the next attempt tries again
+                            System.err.println("move " + (m + 1) + " refused: " + e.getMessage());
+                            continue;
+                        }
                         long after = System.nanoTime();
                         windows.add(new long[] {after - r.pause().toNanos(), after});
                         reports.add(r);
@@ -86,6 +94,7 @@ public final class CutoverPause {
                     pacer.join();
                 }
                 report(mode, rows, reports, windows, new ArrayList<>(writes));
+                System.out.printf(Locale.ROOT, "moves refused (and undone): %d %s%n", refused.size(), refused);
             }
         }
     }

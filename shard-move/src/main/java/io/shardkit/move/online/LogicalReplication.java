@@ -78,9 +78,13 @@ public final class LogicalReplication {
         await(name + " catching up", limit, () -> lagBytes() <= CAUGHT_UP_BYTES);
     }
 
-    /** The source's WAL position now (read after the fence closed: every fenced write is before it). */
+    /**
+     * The source's WAL insert position now, read after the fence closed: every write that got past the fence is before
+     * it. Not {@code pg_current_wal_lsn()}, the write position: an asynchronous commit can be inserted beyond it, and a
+     * cutover waiting only that far published a move with 16 rows still on their way (the row count caught it).
+     */
     public String sourcePosition() {
-        return value(source, String.class, "select pg_current_wal_lsn()::text");
+        return value(source, String.class, "select pg_current_wal_insert_lsn()::text");
     }
 
     /** Waits up to {@code limit} until the target has applied the source's changes up to {@code lsn}. */
