@@ -1,18 +1,33 @@
 package io.shardkit.cluster;
 
 import java.sql.SQLException;
+import io.shardkit.router.ShardId;
 import org.jooq.ExecuteContext;
 import org.jooq.ExecuteListener;
 
 /**
- * When a moving shard's fence refuses a statement, holds the caller until this instance runs a topology version
- * newer than the one the statement started under (up to the pause budget), so that the exception it then gets is
- * one a retry resolves. It runs before {@link ShardFailures}, which says in the exception whether the version came.
+ * When a moving shard's fence refuses a statement, holds the caller until this instance runs a topology version that
+ * puts the shard elsewhere (up to the pause budget), so that the exception it then gets is one a retry resolves. It runs before {@link ShardFailures}, which says in the exception whether the version came.
  */
 final class FenceWait implements ExecuteListener {
     /** From this listener to {@link ShardFailures} on the same thread: whether the new version came. */
     static final ThreadLocal<Boolean> NEW_VERSION = new ThreadLocal<>();
-    private static final String STARTED_UNDER = "shardkit.topology.version";
+    private static final String PLACE = "shardkit.place";
+
+    /** Where a context's statements go: a shard on a database (and schema). */
+    private record Place(ShardId shard, String database, String schema) {
+    }
+
+    /** A listener that marks each execution of a context with the place the context writes to. */
+    static ExecuteListener marking(ShardId shard, String database, String schema) {
+        Place place = new Place(shard, database, schema);
+        return new ExecuteListener() {
+            @Override
+            public void start(ExecuteContext ctx) {
+                ctx.data(PLACE, place);
+            }
+        };
+    }
 
     private final SharedTopology shared;
 
@@ -20,17 +35,17 @@ final class FenceWait implements ExecuteListener {
         this.shared = shared;
     }
 
-    @Override
-    public void executeStart(ExecuteContext ctx) {
-        ctx.data(STARTED_UNDER, shared.version());
-    }
-
+    /**
+     * Waits until the running topology puts the refused statement's shard elsewhere. Not "a version newer than the one
+     * the statement started under": a statement routed under the old version can start after the new one arrived
+     * (it waited for a connection meanwhile), and would then wait for a version that never comes, holding its
+     * connection (a cutover benchmark saw writes held 3 s, and the pool emptied behind them).
+     */
     @Override
     public void exception(ExecuteContext ctx) {
         if (!refusedByFence(ctx.exception())) return;
-        Object started = ctx.data(STARTED_UNDER);
-        long version = started instanceof Long v ? v : shared.version();
-        NEW_VERSION.set(shared.version() > version || shared.awaitNewerThan(version));
+        if (!(ctx.data(PLACE) instanceof Place p)) return;
+        NEW_VERSION.set(shared.awaitElsewhere(p.shard(), p.database(), p.schema()));
     }
 
     static boolean refusedByFence(Throwable e) {

@@ -105,17 +105,17 @@ final class SharedTopology implements AutoCloseable {
     }
 
     /**
-     * Waits, up to the pause budget, until this instance runs a version newer than {@code version}, looking at the
-     * store itself every 20 ms rather than waiting for the follower. False when it did not come (or this instance
-     * does not refresh).
+     * Waits, up to the pause budget, until the running topology places {@code shard} somewhere other than
+     * {@code database}/{@code schema}, looking at the store itself every 20 ms (one thread at a time) rather than
+     * waiting for the follower. False when that did not happen (or this instance does not refresh).
      */
-    boolean awaitNewerThan(long version) {
-        if (Boolean.FALSE.equals(settings.refresh())) return false;
+    boolean awaitElsewhere(io.shardkit.router.ShardId shard, String database, String schema) {
         long deadline = System.nanoTime() + pauseBudget().toNanos();
         while (!closed) {
+            if (elsewhere(shard, database, schema)) return true;
+            if (Boolean.FALSE.equals(settings.refresh()) || System.nanoTime() > deadline) return false;
             tryRefresh();
-            if (epoch.get() > version) return true;
-            if (System.nanoTime() > deadline) return false;
+            if (elsewhere(shard, database, schema)) return true;
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -124,6 +124,15 @@ final class SharedTopology implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    private boolean elsewhere(io.shardkit.router.ShardId shard, String database, String schema) {
+        try {
+            Shard now = cluster.shard(shard);
+            return !now.database().equals(database) || !java.util.Objects.equals(now.schema().orElse(null), schema);
+        } catch (ShardException e) {
+            return true; // the shard is gone from the map: not here any more
+        }
     }
 
     /** A refresh unless another thread is doing one, or did one in the last 20 ms: writers wait together. */
@@ -153,6 +162,7 @@ final class SharedTopology implements AutoCloseable {
         long newest = store.latestNumber();
         if (newest <= epoch.get() || newest == failedVersion || closed) return;
         TopologyVersion next = store.version(newest).orElseThrow();
+        long started = System.nanoTime();
         try {
             cluster.reconfigure(local.withShardMap(next.map()));
         } catch (RuntimeException e) {
@@ -163,7 +173,8 @@ final class SharedTopology implements AutoCloseable {
         }
         running = next;
         epoch.set(newest);
-        LOG.info("Shardkit topology: now running version {} ({})", newest, next.reason());
+        LOG.info("Shardkit topology: now running version {} ({}), switched in {} ms", newest, next.reason(),
+                (System.nanoTime() - started) / 1_000_000);
         try {
             store.reportRunning(instance, newest);
         } catch (RuntimeException e) {

@@ -143,7 +143,8 @@ final class Topology {
             // Unqualified tables (input "") render into the shard's schema.
             s.setRenderMapping(new RenderMapping().withSchemata(new MappedSchema().withInput("").withOutput(schema)));
         }
-        Configuration c = jooq.derive(new PoolConnections(shard, poolName, ds)).derive(dialect).derive(s);
+        Configuration c = jooq.derive(new PoolConnections(shard, poolName, ds)).derive(dialect).derive(s)
+                .deriveAppending(FenceWait.marking(shard, poolName, schema)); // where it writes, for a refusing fence
         if (replica != null) c = c.deriveAppending(healthListener(replica)); // sees the driver's exception first
         return DSL.using(c.deriveAppending(ShardFailures.listener(shard, poolName)));
     }

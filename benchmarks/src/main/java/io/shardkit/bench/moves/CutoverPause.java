@@ -147,6 +147,14 @@ public final class CutoverPause {
             }
         }
         met.sort(null);
+        long origin = writes.stream().mapToLong(Write::startNanos).min().orElse(0);
+        for (long[] w : windows) {
+            System.out.printf(Locale.ROOT, "move window: fence closed %d ms, published %d ms%n", (w[0] - origin) / 1_000_000,
+                    (w[1] - origin) / 1_000_000);
+        }
+        writes.stream().filter(w -> w.onMovingShard() && w.micros() > 1_000_000).sorted(java.util.Comparator.comparingLong(Write::startNanos))
+                .limit(12).forEach(w -> System.out.printf(Locale.ROOT, "slow write: %d ms to %d ms%n",
+                        (w.startNanos() - origin) / 1_000_000, (w.startNanos() + w.micros() * 1_000 - origin) / 1_000_000));
         long failed = writes.stream().filter(w -> !w.ok()).count();
         long seconds = writes.isEmpty() ? 1 : Math.max(1, (writes.stream().mapToLong(Write::startNanos).max().getAsLong()
                 - writes.stream().mapToLong(Write::startNanos).min().getAsLong()) / 1_000_000_000L);
