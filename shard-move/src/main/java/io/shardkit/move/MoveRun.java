@@ -107,8 +107,12 @@ final class MoveRun {
     private void copy(Databases databases) {
         if (replication != null) {
             var c = databases.config(job.from().database());
-            replication.start(tables.stream().map(t -> source.render(pages(source, job.from(), t).table())).toList(),
-                    c.url(), c.username(), c.password());
+            // the fence table rides along: its close, arriving at the target, says everything before it has too
+            List<String> published = new java.util.ArrayList<>(tables.stream()
+                    .map(t -> source.render(pages(source, job.from(), t).table())).toList());
+            published.add(fence.table());
+            new Fence(target, job.to().schema(), fence.name()).table();
+            replication.start(published, c.url(), c.username(), c.password());
             replication.awaitCopied(COPY_LIMIT);
             advance(State.CATCHING_UP, null, null);
             return;
@@ -159,10 +163,9 @@ final class MoveRun {
         }
         advance(State.CUTTING_OVER, null, null);
         long closedAt = System.nanoTime();
-        fence.close();
+        String token = fence.close();
         if (replication != null) {
-            String position = replication.sourcePosition(); // read after the fence: every fenced write is before it
-            if (!replication.awaitAppliedPast(position, pauseBudget)) {
+            if (!awaitCloseOnTarget(token)) {
                 throw new MoveRefusedException("move " + job.shard() + ": the target did not apply the last changes within"
                         + " the pause budget (" + pauseBudget.toMillis() + " ms) — run the move again when the source is quieter");
             }
@@ -186,6 +189,24 @@ final class MoveRun {
     }
 
     private Duration pause = Duration.ZERO;
+
+    /**
+     * Waits, up to the pause budget, until the fence's close (its token) has been applied on the target: replication
+     * applies transactions in commit order, and every write that got past the fence committed before the close.
+     */
+    private boolean awaitCloseOnTarget(String token) {
+        long deadline = System.nanoTime() + pauseBudget.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (fence.closeArrived(target, job.to().schema(), token)) return true;
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
 
     /** Before SWITCHED: the fence open and gone, the replication dropped, the target's copy deleted. */
     void undo() {

@@ -64,15 +64,34 @@ public final class Fence {
 
     /**
      * Closes the fence: waits for the writers in flight (their shared locks) and then refuses every write. Returns
-     * once closed; a writer arriving meanwhile waits on the row and is refused when this commits.
+     * once closed, with the token the row now carries; a writer arriving meanwhile waits on the row and is refused
+     * when this commits.
      */
-    public void close() {
-        setState("CLOSED");
+    public String close() {
+        String token = java.util.UUID.randomUUID().toString();
+        setState("CLOSED", token);
+        return token;
+    }
+
+    /**
+     * Whether this fence's row in {@code replica} (the fence table as logical replication copies it to a move's
+     * target) shows the close {@code token}: replication applies transactions in commit order, and every write that
+     * got past the fence committed before the close did, so they are all applied there too.
+     */
+    public boolean closeArrived(DSLContext replica, String replicaSchema, String token) {
+        Fence there = new Fence(replica, replicaSchema, name);
+        return token.equals(replica.fetchValue("select closed_by from " + there.q(TABLE) + " where name = ?", name));
+    }
+
+    /** The fence table, qualified and quoted, for a publication; created if missing. */
+    public String table() {
+        db.execute(dialect.createTable(q(TABLE)));
+        return q(TABLE);
     }
 
     /** Opens it again (a cancelled move): writes go on as before. Nothing to do where no fence was installed. */
     public void open() {
-        if (installed()) setState("OPEN");
+        if (installed()) setState("OPEN", null);
     }
 
     private boolean installed() {
@@ -120,11 +139,12 @@ public final class Fence {
         });
     }
 
-    private void setState(String state) {
+    private void setState(String state, String token) {
         db.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);
+            for (String s : dialect.durableCommit()) tx.execute(s);
             tx.fetch("select state from " + q(TABLE) + " where name = ? for update", name);
-            tx.execute("update " + q(TABLE) + " set state = ? where name = ?", state, name);
+            tx.execute("update " + q(TABLE) + " set state = ?, closed_by = ? where name = ?", state, token, name);
         });
     }
 

@@ -21,7 +21,7 @@ abstract class FenceDialect {
     /** The fences of one schema: a shard's ({@code key_column} null) or a tenant's. */
     String createTable(String table) {
         return "create table if not exists " + table + " (name varchar(200) not null primary key, state varchar(10) not null,"
-                + " key_column varchar(200), tenant varchar(200))";
+                + " key_column varchar(200), tenant varchar(200), closed_by varchar(40))";
     }
 
     /** Objects the triggers share (a function), created once per schema. */
@@ -39,6 +39,11 @@ abstract class FenceDialect {
     abstract List<String> dropTriggers(String schema, String table, String quotedTable, String fence);
 
     abstract List<String> lockTimeout(int millis);
+
+    /** Statements that make this transaction's commit durable before it returns, whatever the server's default. */
+    List<String> durableCommit() {
+        return List.of();
+    }
 
     /** Statements that let the rest of the transaction write past the fence (the mover cleaning up); H2 and MariaDB
      * use a session variable, unset after by {@link #endBypass()}. */
@@ -127,6 +132,12 @@ abstract class FenceDialect {
         @Override
         List<String> bypass() {
             return List.of("set local shardkit.fence_bypass = 'on'");
+        }
+
+        /** The close is flushed at once: a WAL sender sends only flushed WAL, and an online cutover waits for it. */
+        @Override
+        List<String> durableCommit() {
+            return List.of("set local synchronous_commit = on");
         }
 
         @Override

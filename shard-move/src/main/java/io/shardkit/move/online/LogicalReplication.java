@@ -78,27 +78,6 @@ public final class LogicalReplication {
         await(name + " catching up", limit, () -> lagBytes() <= CAUGHT_UP_BYTES);
     }
 
-    /**
-     * The source's WAL insert position now, read after the fence closed: every write that got past the fence is before
-     * it. Not {@code pg_current_wal_lsn()}, the write position: an asynchronous commit can be inserted beyond it, and a
-     * cutover waiting only that far published a move with 16 rows still on their way (the row count caught it).
-     */
-    public String sourcePosition() {
-        return value(source, String.class, "select pg_current_wal_insert_lsn()::text");
-    }
-
-    /** Waits up to {@code limit} until the target has applied the source's changes up to {@code lsn}. */
-    public boolean awaitAppliedPast(String lsn, Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (System.nanoTime() < deadline) {
-            Boolean done = value(source, Boolean.class, "select confirmed_flush_lsn >= ?::pg_lsn from pg_replication_slots"
-                    + " where slot_name = ?", lsn, name);
-            if (Boolean.TRUE.equals(done)) return true;
-            sleep(5);
-        }
-        return false;
-    }
-
     private long lagBytes() {
         Long lag = value(source, Long.class, "select (pg_current_wal_lsn() - confirmed_flush_lsn)::bigint"
                 + " from pg_replication_slots where slot_name = ?", name);
