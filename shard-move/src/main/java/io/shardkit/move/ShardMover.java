@@ -2,7 +2,6 @@ package io.shardkit.move;
 
 import io.shardkit.cluster.config.ClusterConfig;
 import io.shardkit.cluster.config.ClusterConfig.ShardConfig;
-import io.shardkit.cluster.config.ShardMap;
 import io.shardkit.cluster.topology.TopologyStore;
 import io.shardkit.cluster.topology.TopologyVersion;
 import io.shardkit.move.MoveJob.State;
