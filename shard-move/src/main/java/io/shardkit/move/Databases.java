@@ -35,6 +35,11 @@ final class Databases implements AutoCloseable {
         return config.databases().get(database);
     }
 
+    /** This configuration with {@code map} as its shard map (to route by a version of the shared topology). */
+    ClusterConfig configWith(io.shardkit.cluster.config.ShardMap map) {
+        return config.withShardMap(map);
+    }
+
     SQLDialect dialect(String database) {
         DatabaseConfig c = config.databases().get(database);
         if (c.dialect() == null) return JDBCUtils.dialect(c.url()).family();

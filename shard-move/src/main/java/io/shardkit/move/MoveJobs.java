@@ -36,32 +36,42 @@ final class MoveJobs {
     private static final Field<LocalDateTime> LEASE = DSL.field(DSL.name("lease_until"), SQLDataType.LOCALDATETIME(3));
     private static final Field<LocalDateTime> UPDATED = DSL.field(DSL.name("updated_at"), SQLDataType.LOCALDATETIME(3).notNull());
     private static final Field<String> DETAIL = DSL.field(DSL.name("detail"), SQLDataType.VARCHAR(2000));
+    private static final Field<String> TENANT = DSL.field(DSL.name("tenant"), SQLDataType.VARCHAR(200));
+    private static final Field<String> KEY_COLUMN = DSL.field(DSL.name("key_column"), SQLDataType.VARCHAR(200));
+    private static final Field<String> TO_SHARD = DSL.field(DSL.name("to_shard"), SQLDataType.VARCHAR(200));
 
     /** Named one by one: an untyped table's columns come back in the database's case, which a lookup would miss. */
     private static final List<Field<?>> COLUMNS = List.of(ID, SHARD, FROM_DB, FROM_SCHEMA, TO_DB, TO_SCHEMA, MODE, STATE,
-            VERSION, OWNER, LEASE, UPDATED, DETAIL);
+            VERSION, OWNER, LEASE, UPDATED, DETAIL, TENANT, KEY_COLUMN, TO_SHARD);
 
     private final DSLContext dsl;
 
     MoveJobs(DSLContext control) {
         this.dsl = control;
-        dsl.createTableIfNotExists(JOBS).columns(ID, SHARD, FROM_DB, FROM_SCHEMA, TO_DB, TO_SCHEMA, MODE, STATE, VERSION,
-                OWNER, LEASE, UPDATED, DETAIL).primaryKey(ID).execute();
+        dsl.createTableIfNotExists(JOBS).columns(COLUMNS).primaryKey(ID).execute();
     }
 
-    /** A new job, PLANNED, leased to {@code owner}; refused while another job of the shard is under way. */
-    MoveJob create(String shard, Place from, Place to, MoveMode mode, String owner, Duration lease) {
+    /**
+     * A new job, PLANNED, leased to {@code owner}; refused while another job moves the shard, moves a tenant out of
+     * it or into it. {@code tenant}, {@code keyColumn} and {@code toShard}: a tenant move's, else null.
+     */
+    MoveJob create(String shard, Place from, Place to, MoveMode mode, String owner, Duration lease, String tenant,
+                   String keyColumn, String toShard) {
         for (int attempt = 0; ; attempt++) {
-            Optional<MoveJob> active = active(shard);
-            if (active.isPresent()) {
-                throw new MoveRefusedException("job " + active.get().id() + " is moving " + shard + " (" + active.get().state()
-                        + ") — resume it, or cancel it first");
+            for (String involved : toShard == null ? List.of(shard) : List.of(shard, toShard)) {
+                Optional<MoveJob> active = active(involved);
+                if (active.isPresent()) {
+                    throw new MoveRefusedException("job " + active.get().id() + " is moving " + active.get().what() + " ("
+                            + active.get().state() + ") — resume it, or cancel it first");
+                }
             }
             long id = Optional.ofNullable(dsl.select(DSL.max(ID)).from(JOBS).fetchOne(0, Long.class)).orElse(0L) + 1;
             try {
-                dsl.insertInto(JOBS, ID, SHARD, FROM_DB, FROM_SCHEMA, TO_DB, TO_SCHEMA, MODE, STATE, OWNER, LEASE, UPDATED)
+                dsl.insertInto(JOBS, ID, SHARD, FROM_DB, FROM_SCHEMA, TO_DB, TO_SCHEMA, MODE, STATE, OWNER, LEASE, UPDATED,
+                                TENANT, KEY_COLUMN, TO_SHARD)
                         .values(id, shard, from.database(), from.schema(), to.database(), to.schema(), mode.name(),
-                                MoveJob.State.PLANNED.name(), owner, now().plus(lease), now()).execute();
+                                MoveJob.State.PLANNED.name(), owner, now().plus(lease), now(), tenant, keyColumn, toShard)
+                        .execute();
                 return get(id);
             } catch (IntegrityConstraintViolationException raced) {
                 if (attempt > 5) throw raced;
@@ -78,9 +88,9 @@ final class MoveJobs {
         return dsl.select(COLUMNS).from(JOBS).orderBy(ID).fetch().map(MoveJobs::job);
     }
 
-    /** The shard's job that is neither finished nor cancelled, if any. */
+    /** A job moving the shard, or a tenant out of or into it, that is neither finished nor cancelled, if any. */
     Optional<MoveJob> active(String shard) {
-        return dsl.select(COLUMNS).from(JOBS).where(SHARD.eq(shard)).and(STATE.notIn(MoveJob.State.FINISHED.name(),
+        return dsl.select(COLUMNS).from(JOBS).where(SHARD.eq(shard).or(TO_SHARD.eq(shard))).and(STATE.notIn(MoveJob.State.FINISHED.name(),
                 MoveJob.State.CANCELLED.name())).orderBy(ID.desc()).limit(1).fetchOptional().map(MoveJobs::job);
     }
 
@@ -114,7 +124,7 @@ final class MoveJobs {
     private static MoveJob job(Record r) {
         return new MoveJob(r.get(ID), r.get(SHARD), new Place(r.get(FROM_DB), r.get(FROM_SCHEMA)),
                 new Place(r.get(TO_DB), r.get(TO_SCHEMA)), MoveMode.valueOf(r.get(MODE)), MoveJob.State.valueOf(r.get(STATE)),
-                r.get(VERSION), r.get(OWNER), r.get(DETAIL));
+                r.get(VERSION), r.get(OWNER), r.get(DETAIL), r.get(TENANT), r.get(KEY_COLUMN), r.get(TO_SHARD));
     }
 
     private static LocalDateTime now() {

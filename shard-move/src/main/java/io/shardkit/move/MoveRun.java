@@ -44,6 +44,7 @@ final class MoveRun {
     private final DSLContext source;
     private final DSLContext target;
     private final List<TableInfo> tables;
+    private final MovedRows rows;
     private final Fence fence;
     private final LogicalReplication replication; // null for block-writes
     private DiffReport verify = new DiffReport(Map.of(), List.of());
@@ -61,19 +62,20 @@ final class MoveRun {
         this.source = databases.dsl(job.from().database());
         this.target = databases.dsl(job.to().database());
         this.tables = Catalog.tables(source, job.from().schema());
-        this.fence = new Fence(source, job.from().schema(), "shard:" + job.shard());
+        this.rows = MovedRows.of(job, store.latest().orElseThrow().map());
+        this.fence = new Fence(source, job.from().schema(), rows.fenceName());
         this.replication = job.mode() == MoveMode.ONLINE
-                ? new LogicalReplication(source, target, "shardkit_move_" + job.shard()) : null;
+                ? new LogicalReplication(source, target, rows.replicationName(job.id())) : null;
     }
 
     /** Runs the job from its recorded state to SWITCHED; on a failure before the cutover, undoes it (CANCELLED). */
     MoveReport toSwitched(Databases databases) {
         try {
             if (job.state() == State.PLANNED) {
-                Fence leftover = new Fence(target, job.to().schema(), "shard:" + job.shard()); // from an earlier move away
+                Fence leftover = new Fence(target, job.to().schema(), rows.fenceName()); // from an earlier move away
                 leftover.open();
                 leftover.remove(names());
-                fence.install(names(), null, null);
+                fence.install(names(), rows.isTenant() ? rows.column(tables.getFirst()) : null, rows.typedTenant());
                 advance(State.COPYING, null, null);
             }
             if (job.state() == State.COPYING) copy(databases);
@@ -96,7 +98,7 @@ final class MoveRun {
             try {
                 replication.stop();
             } catch (RuntimeException e) {
-                LOG.warn("move {}: switched, but its replication could not be dropped ({}); finish drops it", job.shard(),
+                LOG.warn("move of {}: switched, but its replication could not be dropped ({}); finish drops it", job.what(),
                         e.getMessage());
             }
         }
@@ -109,8 +111,8 @@ final class MoveRun {
             var c = databases.config(job.from().database());
             // the fence table rides along: its close, arriving at the target, says everything before it has too
             List<String> published = new java.util.ArrayList<>(tables.stream()
-                    .map(t -> source.render(pages(source, job.from(), t).table())).toList());
-            published.add(fence.table());
+                    .map(t -> source.render(pages(source, job.from(), t).table()) + rows.rowFilter(source, t)).toList());
+            published.add(fence.table() + " where (name = " + org.jooq.impl.DSL.inline(fence.name()) + ")");
             new Fence(target, job.to().schema(), fence.name()).table();
             replication.start(published, c.url(), c.username(), c.password());
             replication.awaitCopied(COPY_LIMIT);
@@ -118,13 +120,13 @@ final class MoveRun {
             return;
         }
         fence.close(); // block-writes: the pause starts here
-        for (TableInfo t : tables) target.deleteFrom(pages(target, job.to(), t).table()).execute(); // a resumed copy starts over
+        for (TableInfo t : tables) pages(target, job.to(), t).deleteAll(); // a resumed copy starts over
         for (TableInfo t : tables) BatchCopy.copy(pages(source, job.from(), t), target, pages(target, job.to(), t), batch, null);
         long started = System.nanoTime();
         verify = ShardDiff.compare(tables, t -> pages(source, job.from(), t), t -> pages(target, job.to(), t), batch);
         verifyTime = Duration.ofNanos(System.nanoTime() - started);
         if (!verify.clean()) {
-            throw new MoveRefusedException("move " + job.shard() + ": verify found " + verify.mismatches().size()
+            throw new MoveRefusedException("move of " + job.what() + ": verify found " + verify.mismatches().size()
                     + " differing rows after the copy (first: " + verify.mismatches().getFirst() + ")");
         }
         advance(State.VERIFIED, null, verify.rows() + " rows compared");
@@ -143,11 +145,11 @@ final class MoveRun {
                     n -> pages(target, job.to(), byName.get(n)), 3, Duration.ofMillis(200));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new MoveRefusedException("move " + job.shard() + ": interrupted during verify");
+            throw new MoveRefusedException("move of " + job.what() + ": interrupted during verify");
         }
         verifyTime = Duration.ofNanos(System.nanoTime() - started);
         if (!left.isEmpty()) {
-            throw new MoveRefusedException("move " + job.shard() + ": verify found " + left.size() + " rows that still"
+            throw new MoveRefusedException("move of " + job.what() + ": verify found " + left.size() + " rows that still"
                     + " differ after 3 re-reads (first: " + left.getFirst() + ")");
         }
         verify = new DiffReport(first.rowsCompared(), left);
@@ -166,25 +168,25 @@ final class MoveRun {
         String token = fence.close();
         if (replication != null) {
             if (!awaitCloseOnTarget(token)) {
-                throw new MoveRefusedException("move " + job.shard() + ": the target did not apply the last changes within"
+                throw new MoveRefusedException("move of " + job.what() + ": the target did not apply the last changes within"
                         + " the pause budget (" + pauseBudget.toMillis() + " ms) — run the move again when the source is quieter");
             }
             for (TableInfo t : tables) {
-                long here = source.fetchCount(pages(source, job.from(), t).table());
-                long there = target.fetchCount(pages(target, job.to(), t).table());
+                long here = pages(source, job.from(), t).count();
+                long there = pages(target, job.to(), t).count();
                 if (here != there) {
-                    throw new MoveRefusedException("move " + job.shard() + ": table " + t.name() + " has " + here
+                    throw new MoveRefusedException("move of " + job.what() + ": table " + t.name() + " has " + here
                             + " rows on " + job.from() + " but " + there + " on " + job.to() + " after the last changes");
                 }
             }
         }
-        ShardMap next = current.map().withPlacement(job.shard(), job.to().database(), job.to().schema());
+        ShardMap next = rows.next(current.map(), job.to());
         TopologyVersion published = store.publish(current.version(), next, reason())
-                .orElseThrow(() -> new MoveRefusedException("move " + job.shard() + ": the topology changed during the"
+                .orElseThrow(() -> new MoveRefusedException("move of " + job.what() + ": the topology changed during the"
                         + " move (another publisher) — run it again"));
         pause = Duration.ofNanos(System.nanoTime() - closedAt);
         advance(State.SWITCHED, published.version(), "writes paused " + pause.toMillis() + " ms");
-        LOG.info("move {} ({}, job {}): version {} places it on {}; writes paused {} ms", job.shard(), job.mode(), job.id(),
+        LOG.info("move of {} ({}, job {}): version {} places it on {}; writes paused {} ms", job.what(), job.mode(), job.id(),
                 published.version(), job.to(), pause.toMillis());
     }
 
@@ -213,7 +215,7 @@ final class MoveRun {
         fence.open();
         fence.remove(names());
         if (replication != null) replication.stop();
-        for (TableInfo t : tables) target.deleteFrom(pages(target, job.to(), t).table()).execute();
+        for (TableInfo t : tables) pages(target, job.to(), t).deleteAll();
     }
 
     private boolean publishedByThisJob(TopologyVersion v) {
@@ -221,7 +223,8 @@ final class MoveRun {
     }
 
     private String reason() {
-        return "move " + job.shard() + " from " + job.from() + " to " + job.to() + " (job " + job.id() + ")";
+        return "move " + (rows.isTenant() ? "tenant " + job.tenant() + " from " + job.shard() + " to " + job.toShard()
+                : job.shard() + " from " + job.from() + " to " + job.to()) + " (job " + job.id() + ")";
     }
 
     private void advance(State state, Long version, String detail) {
@@ -232,9 +235,9 @@ final class MoveRun {
 
     /** Rows per table as the cutover moved them: the source's, which the fence has kept still since. */
     private MoveReport report() {
-        Map<String, Long> rows = new LinkedHashMap<>();
-        for (TableInfo t : tables) rows.put(t.name(), (long) source.fetchCount(pages(source, job.from(), t).table()));
-        return new MoveReport(job.shard(), job.from(), job.to(), rows, verify, verifyTime, pause,
+        Map<String, Long> counts = new LinkedHashMap<>();
+        for (TableInfo t : tables) counts.put(t.name(), pages(source, job.from(), t).count());
+        return new MoveReport(job.shard(), job.from(), job.to(), counts, verify, verifyTime, pause,
                 job.version() == null ? 0 : job.version(), job.id());
     }
 
@@ -242,7 +245,7 @@ final class MoveRun {
         return tables.stream().map(TableInfo::name).toList();
     }
 
-    static KeysetPages pages(DSLContext db, Place place, TableInfo t) {
-        return new KeysetPages(db, place.schema(), t, null);
+    private KeysetPages pages(DSLContext db, Place place, TableInfo t) {
+        return rows.pages(db, place.schema(), t);
     }
 }

@@ -142,21 +142,73 @@ public final class ShardMover implements AutoCloseable {
      * @throws MoveRefusedException before anything changed, naming why
      */
     public MoveReport moveShard(String shard, String toDatabase, String toSchema, MoveMode mode) {
-        TopologyVersion current = store.latest().orElseThrow(() -> new MoveRefusedException(
-                "the topology store holds no version yet — start an instance (or the cluster) once to publish version 1"));
+        TopologyVersion current = latest();
         ShardConfig placed = current.map().shard(shard);
         if (placed == null) {
             throw new MoveRefusedException("no logical shard '" + shard + "' in topology version " + current.version());
         }
         Place from = new Place(placed.database(), placed.schema());
         Place to = new Place(toDatabase, toSchema);
-        MovePlan.check(databases, current.map(), shard, from, to);
-        boolean postgres = databases.dialect(from.database()) == SQLDialect.POSTGRES;
-        MoveMode chosen = mode != null ? mode : postgres ? MoveMode.ONLINE : MoveMode.BLOCK_WRITES;
-        if (chosen == MoveMode.ONLINE) MovePlan.checkOnline(databases, shard, from, to);
-        MoveJob job = jobs.create(shard, from, to, chosen, options.owner(), options.lease());
+        MovedRows rows = new MovedRows(shard, null, null, null, null);
+        MoveMode chosen = plan(current, rows, from, to, mode);
+        MoveJob job = jobs.create(shard, from, to, chosen, options.owner(), options.lease(), null, null, null);
         options.onState().accept(job);
         return new MoveRun(job, databases, jobs, store, options).toSwitched(databases);
+    }
+
+    /** {@link #moveTenant(Object, String, String, MoveMode)} in the mode the databases allow. */
+    public MoveReport moveTenant(Object tenant, String keyColumn, String toShard) {
+        return moveTenant(tenant, keyColumn, toShard, null);
+    }
+
+    /**
+     * Moves one tenant — the rows whose {@code keyColumn} holds {@code tenant}, in every table of its shard — to the
+     * logical shard {@code toShard}, whose tables must exist and hold none of its rows; returns once the next topology
+     * version pins the tenant there. Only the tenant's writes pause; the shard's other tenants write on. The source
+     * keeps the tenant's rows, behind its fence, until {@link #finish}.
+     *
+     * @param tenant a shard key (a {@code Long}, {@code String} or {@code UUID}, or its text)
+     * @throws MoveRefusedException before anything changed, naming why
+     */
+    public MoveReport moveTenant(Object tenant, String keyColumn, String toShard, MoveMode mode) {
+        Objects.requireNonNull(tenant, "tenant");
+        Objects.requireNonNull(keyColumn, "keyColumn");
+        TopologyVersion current = latest();
+        Object typed = MovedRows.typed(current.map(), tenant.toString());
+        String text = typed.toString();
+        ShardConfig target = current.map().shard(toShard);
+        if (target == null) {
+            throw new MoveRefusedException("no logical shard '" + toShard + "' in topology version " + current.version()
+                    + " — a tenant moves to a shard of the map; add it first");
+        }
+        String shard = routed(current, typed);
+        if (shard.equals(toShard)) throw new MoveRefusedException("tenant " + text + " is already on " + toShard);
+        ShardConfig placed = current.map().shard(shard);
+        Place from = new Place(placed.database(), placed.schema());
+        Place to = new Place(target.database(), target.schema());
+        MovedRows rows = new MovedRows(shard, text, keyColumn, toShard, typed);
+        MoveMode chosen = plan(current, rows, from, to, mode);
+        MoveJob job = jobs.create(shard, from, to, chosen, options.owner(), options.lease(), text, keyColumn, toShard);
+        options.onState().accept(job);
+        return new MoveRun(job, databases, jobs, store, options).toSwitched(databases);
+    }
+
+    /** Checks a move before anything changes; returns its mode (online on PostgreSQL unless asked otherwise). */
+    private MoveMode plan(TopologyVersion current, MovedRows rows, Place from, Place to, MoveMode mode) {
+        var tables = MovePlan.check(databases, current.map(), rows, from, to);
+        boolean postgres = databases.dialect(from.database()) == SQLDialect.POSTGRES;
+        MoveMode chosen = mode != null ? mode : postgres ? MoveMode.ONLINE : MoveMode.BLOCK_WRITES;
+        if (chosen == MoveMode.ONLINE) MovePlan.checkOnline(databases, rows, tables, from, to);
+        return chosen;
+    }
+
+    private String routed(TopologyVersion current, Object key) {
+        return databases.configWith(current.map()).router().shardFor(key).value();
+    }
+
+    private TopologyVersion latest() {
+        return store.latest().orElseThrow(() -> new MoveRefusedException(
+                "the topology store holds no version yet — start an instance (or the cluster) once to publish version 1"));
     }
 
     /**
@@ -184,11 +236,9 @@ public final class ShardMover implements AutoCloseable {
                         + " finish it, or move the shard back");
             }
             TopologyVersion latest = store.latest().orElseThrow();
-            ShardConfig placed = latest.map().shard(job.shard());
-            if (placed != null && placed.database().equals(job.to().database())
-                    && Objects.equals(placed.schema(), job.to().schema())) {
+            if (MovedRows.of(job, latest.map()).arrived(latest.map(), job.to())) {
                 throw new MoveRefusedException("job " + jobId + ": topology version " + latest.version() + " already"
-                        + " places " + job.shard() + " on " + job.to() + " — resume the job to record it SWITCHED");
+                        + " routes " + job.what() + " to " + job.to() + " — resume the job to record it SWITCHED");
             }
             new MoveRun(job, databases, jobs, store, options).undo();
             jobs.advance(job, State.CANCELLED, null, "cancelled by " + options.owner(), options.owner(), options.lease());
@@ -212,9 +262,15 @@ public final class ShardMover implements AutoCloseable {
                 throw new MoveRefusedException("job " + jobId + " is " + job.state() + " — finish only a switched move");
             }
             DSLContext source = databases.dsl(job.from().database());
-            List<String> names = Catalog.tables(source, job.from().schema()).stream().map(TableInfo::name).toList();
-            Fence fence = new Fence(source, job.from().schema(), "shard:" + job.shard());
-            fence.deleteBehind(names);
+            List<TableInfo> tables = Catalog.tables(source, job.from().schema());
+            List<String> names = tables.stream().map(TableInfo::name).toList();
+            MovedRows rows = MovedRows.of(job, store.latest().orElseThrow().map());
+            Fence fence = new Fence(source, job.from().schema(), rows.fenceName());
+            if (rows.isTenant()) {
+                for (TableInfo t : tables) fence.deleteBehind(rows.pages(source, job.from().schema(), t), options.batch());
+            } else {
+                fence.deleteBehind(names);
+            }
             boolean everyoneMoved = store.instances().stream().allMatch(i -> i.version() >= job.version());
             if (everyoneMoved) fence.remove(names);
             jobs.advance(job, State.FINISHED, null, everyoneMoved ? "source rows deleted, fence removed"

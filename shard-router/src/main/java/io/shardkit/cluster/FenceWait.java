@@ -13,6 +13,8 @@ final class FenceWait implements ExecuteListener {
     /** From this listener to {@link ShardFailures} on the same thread: whether the new version came. */
     static final ThreadLocal<Boolean> NEW_VERSION = new ThreadLocal<>();
     private static final String PLACE = "shardkit.place";
+    /** How every fence trigger's error begins (shard-move's FenceDialect). */
+    static final String FENCE_MESSAGE = "shardkit fence closed";
 
     /** Where a context's statements go: a shard on a database (and schema). */
     private record Place(ShardId shard, String database, String schema) {
@@ -45,14 +47,32 @@ final class FenceWait implements ExecuteListener {
     public void exception(ExecuteContext ctx) {
         if (!refusedByFence(ctx.exception())) return;
         if (!(ctx.data(PLACE) instanceof Place p)) return;
-        NEW_VERSION.set(shared.awaitElsewhere(p.shard(), p.database(), p.schema()));
+        String tenant = fencedTenant(ctx.exception());
+        NEW_VERSION.set(tenant != null ? shared.awaitPinnedElsewhere(p.shard(), tenant)
+                : shared.awaitElsewhere(p.shard(), p.database(), p.schema()));
+    }
+
+    /**
+     * The tenant whose fence refused the statement (its message names the fence: "… tenant:42 is moving"), or null
+     * for a whole shard's fence.
+     */
+    static String fencedTenant(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            int at = m == null ? -1 : m.indexOf(FENCE_MESSAGE + ": tenant:");
+            if (at < 0) continue;
+            int from = at + FENCE_MESSAGE.length() + ": tenant:".length();
+            int end = m.indexOf(" is moving", from);
+            if (end > from) return m.substring(from, end);
+        }
+        return null;
     }
 
     static boolean refusedByFence(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof ShardMovedException) return true;
             if (t instanceof SQLException s && (ShardMovedException.SQLSTATE.equals(s.getSQLState())
-                    || (s.getMessage() != null && s.getMessage().contains("shardkit fence closed")))) {
+                    || (s.getMessage() != null && s.getMessage().contains(FENCE_MESSAGE)))) {
                 return true;
             }
         }

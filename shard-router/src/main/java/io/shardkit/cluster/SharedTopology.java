@@ -110,12 +110,27 @@ final class SharedTopology implements AutoCloseable {
      * waiting for the follower. False when that did not happen (or this instance does not refresh).
      */
     boolean awaitElsewhere(io.shardkit.router.ShardId shard, String database, String schema) {
+        return await(() -> elsewhere(shard, database, schema));
+    }
+
+    /**
+     * Waits, as {@link #awaitElsewhere}, until the running topology pins {@code tenant} (the key as text, as a tenant
+     * move publishes it) to a shard other than {@code shard}: a tenant's move re-routes the key, not the shard.
+     */
+    boolean awaitPinnedElsewhere(io.shardkit.router.ShardId shard, String tenant) {
+        return await(() -> {
+            String pinned = running.map().pins().get(tenant);
+            return pinned != null && !pinned.equals(shard.value());
+        });
+    }
+
+    private boolean await(java.util.function.BooleanSupplier moved) {
         long deadline = System.nanoTime() + pauseBudget().toNanos();
         while (!closed) {
-            if (elsewhere(shard, database, schema)) return true;
+            if (moved.getAsBoolean()) return true;
             if (Boolean.FALSE.equals(settings.refresh()) || System.nanoTime() > deadline) return false;
             tryRefresh();
-            if (elsewhere(shard, database, schema)) return true;
+            if (moved.getAsBoolean()) return true;
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {

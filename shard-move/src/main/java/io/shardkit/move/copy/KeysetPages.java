@@ -53,6 +53,28 @@ public final class KeysetPages {
         return db.select(columns).from(table).where(filter).and(DSL.row(this.key).eq(DSL.row(values(key)))).fetchOne();
     }
 
+    /** How many rows (of the filter's). */
+    public long count() {
+        return db.fetchCount(table, filter);
+    }
+
+    /** Deletes every row (of the filter's). */
+    public int deleteAll() {
+        return db.deleteFrom(table).where(filter).execute();
+    }
+
+    /** Up to {@code limit} keys after {@code after} (null: the first), in key order. */
+    public List<Object[]> keys(Object[] after, int limit) {
+        return db.select(key).from(table).where(filter).and(after(after))
+                .orderBy(key.stream().<SortField<?>>map(Field::asc).toList()).limit(limit).fetch().map(r -> keyOf(r));
+    }
+
+    /** Deletes the rows with these keys, in {@code tx} (a transaction on this table's database). */
+    public int delete(DSLContext tx, List<Object[]> keys) {
+        if (keys.isEmpty()) return 0;
+        return tx.deleteFrom(table).where(DSL.row(key).in(keys.stream().map(k -> DSL.row(values(k))).toList())).execute();
+    }
+
     /** The key of {@code row}. */
     public Object[] keyOf(Record row) {
         Object[] k = new Object[key.size()];

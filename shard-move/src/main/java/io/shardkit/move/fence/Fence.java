@@ -139,6 +139,29 @@ public final class Fence {
         });
     }
 
+    /**
+     * Deletes the rows {@code pages} reads (a tenant's) past the fence, {@code batch} keys per transaction, so no
+     * transaction holds many row locks while the shard's other tenants write on.
+     *
+     * @return the rows deleted
+     */
+    public long deleteBehind(io.shardkit.move.copy.KeysetPages pages, int batch) {
+        long deleted = 0;
+        while (true) {
+            List<Object[]> keys = pages.keys(null, batch);
+            if (keys.isEmpty()) return deleted;
+            deleted += db.transactionResult(cfg -> {
+                DSLContext tx = DSL.using(cfg);
+                for (String s : dialect.bypass()) tx.execute(s);
+                try {
+                    return pages.delete(tx, keys);
+                } finally {
+                    for (String s : dialect.endBypass()) tx.execute(s);
+                }
+            });
+        }
+    }
+
     private void setState(String state, String token) {
         db.transaction(cfg -> {
             DSLContext tx = DSL.using(cfg);

@@ -77,6 +77,16 @@ public record ClusterConfig(
     }
 
     /**
+     * The router this description compiles to: what {@code cluster.dsl(key)} would route by, without opening a pool
+     * (a mover routes a tenant or an imported row with it).
+     *
+     * @throws ShardConfigException listing every problem of the description
+     */
+    public io.shardkit.router.ShardRouter router() {
+        return io.shardkit.cluster.internal.ClusterPlan.compile(this).router();
+    }
+
+    /**
      * A shard map every instance shares, kept as numbered versions in a control database.
      *
      * @param store             the database (one of {@code databases}) that keeps the versions; it may also hold shards
