@@ -55,6 +55,12 @@ final class ShardCommands {
             return new Result(run.failed(new ShardException(ShardException.Code.CONFIG, poolProblem.get()), Optional.empty(),
                     Optional.empty(), List.of(), List.of()), Optional.empty());
         }
+        Optional<String> moving = command == FleetCommand.INFO || command == FleetCommand.VALIDATE
+                || command == FleetCommand.PLAN ? Optional.empty() : moving(target);
+        if (moving.isPresent()) {
+            return new Result(run.failed(new ShardException(ShardException.Code.CONFIG, moving.get()), Optional.empty(),
+                    Optional.empty(), List.of(), List.of()), Optional.empty());
+        }
         try {
             return switch (command) {
                 case MIGRATE -> run.migrate();
@@ -92,6 +98,28 @@ final class ShardCommands {
                     + " lock) — set databases." + t.shard().database() + ".pool.maximumPoolSize to 2 or more");
         }
         return Optional.empty();
+    }
+
+    /**
+     * A move's write fence in the shard's schema (shard-move's {@code shardkit_fence}): while the shard, or a tenant of
+     * it, moves, its tables must stay as the move's target has them, so a change waits until the move is finished or
+     * cancelled.
+     */
+    private static Optional<String> moving(Target t) {
+        org.jooq.Table<?> fences = org.jooq.impl.DSL.table(t.shard().schema()
+                .map(s -> org.jooq.impl.DSL.name(org.jooq.impl.DSL.unquotedName(s), org.jooq.impl.DSL.unquotedName("shardkit_fence")))
+                .orElse(org.jooq.impl.DSL.unquotedName("shardkit_fence")));
+        List<String> names;
+        try {
+            names = t.shard().dsl().select(org.jooq.impl.DSL.field(org.jooq.impl.DSL.unquotedName("name"), String.class))
+                    .from(fences).fetch().getValues(0, String.class);
+        } catch (RuntimeException e) {
+            return Optional.empty(); // no fence table: nothing ever moved here (a database that is down fails below)
+        }
+        if (names.isEmpty()) return Optional.empty();
+        return Optional.of("[shard " + t.id() + "] is moving (" + String.join(", ", names) + " in its schema's"
+                + " shardkit_fence): its tables are not changed while a move copies them — run this once the move is"
+                + " finished (shard-move finish removes the fence) or cancelled");
     }
 
     /** The outcome of a shard whose task the executor refused to run. */

@@ -33,6 +33,7 @@ final class MoveRun {
     /** How long an online move's initial copy and catch-up may take before it gives up (the fence stays open). */
     private static final Duration COPY_LIMIT = Duration.ofHours(12);
 
+    private final Databases databases;
     private final MoveJobs jobs;
     private final TopologyStore store;
     private final String owner;
@@ -52,6 +53,7 @@ final class MoveRun {
 
     MoveRun(MoveJob job, Databases databases, MoveJobs jobs, TopologyStore store, ShardMover.Options options) {
         this.job = job;
+        this.databases = databases;
         this.jobs = jobs;
         this.store = store;
         this.owner = options.owner();
@@ -69,7 +71,40 @@ final class MoveRun {
     }
 
     /** Runs the job from its recorded state to SWITCHED; on a failure before the cutover, undoes it (CANCELLED). */
-    MoveReport toSwitched(Databases databases) {
+    MoveReport toSwitched() {
+        run(true);
+        if (replication != null) {
+            try {
+                replication.stop();
+            } catch (RuntimeException e) {
+                LOG.warn("move of {}: switched, but its replication could not be dropped ({}); finish drops it", job.what(),
+                        e.getMessage());
+            }
+        }
+        jobs.release(job.id(), owner);
+        return report();
+    }
+
+    /**
+     * Runs the job up to its cutover and stops: online, to VERIFIED (replication keeps following the source);
+     * block-writes, to COPYING with the fence installed and still open (the copy is the pause, so it waits for the
+     * cutover).
+     */
+    void prepare() {
+        run(false);
+        jobs.release(job.id(), owner);
+    }
+
+    /** Compares the two sides of an online move now, differing rows re-read (see {@link ShardMover#verify}). */
+    DiffReport verifyNow() {
+        if (replication == null) {
+            throw new MoveRefusedException("job " + job.id() + " moves in block-writes mode: its copy is verified as part"
+                    + " of its cutover, while the fence holds the source still");
+        }
+        return compareWhileWritesGoOn();
+    }
+
+    private void run(boolean cutover) {
         try {
             if (job.state() == State.PLANNED) {
                 Fence leftover = new Fence(target, job.to().schema(), rows.fenceName()); // from an earlier move away
@@ -78,8 +113,10 @@ final class MoveRun {
                 fence.install(names(), rows.isTenant() ? rows.column(tables.getFirst()) : null, rows.typedTenant());
                 advance(State.COPYING, null, null);
             }
-            if (job.state() == State.COPYING) copy(databases);
+            if (!cutover && replication == null) return;
+            if (job.state() == State.COPYING) copy();
             if (job.state() == State.CATCHING_UP) catchUp();
+            if (!cutover) return;
             if (job.state() == State.VERIFIED || job.state() == State.CUTTING_OVER) cutOver();
         } catch (RuntimeException e) {
             try {
@@ -94,19 +131,9 @@ final class MoveRun {
             jobs.release(job.id(), owner);
             throw e;
         }
-        if (replication != null) {
-            try {
-                replication.stop();
-            } catch (RuntimeException e) {
-                LOG.warn("move of {}: switched, but its replication could not be dropped ({}); finish drops it", job.what(),
-                        e.getMessage());
-            }
-        }
-        jobs.release(job.id(), owner);
-        return report();
     }
 
-    private void copy(Databases databases) {
+    private void copy() {
         if (replication != null) {
             var c = databases.config(job.from().database());
             // the fence table rides along: its close, arriving at the target, says everything before it has too
@@ -134,9 +161,21 @@ final class MoveRun {
 
     /** Online: near the source's position, then every table compared while writes go on, differing rows re-read. */
     private void catchUp() {
+        DiffReport checked = compareWhileWritesGoOn();
+        if (!checked.clean()) {
+            throw new MoveRefusedException("move of " + job.what() + ": verify found " + checked.mismatches().size()
+                    + " rows that still differ after 3 re-reads (first: " + checked.mismatches().getFirst() + ")");
+        }
+        verify = checked;
+        advance(State.VERIFIED, null, verify.rows() + " rows compared while writes went on");
+    }
+
+    /** Near the source's position, every table compared, each differing row re-read 3 times, 200 ms apart. */
+    private DiffReport compareWhileWritesGoOn() {
         replication.awaitNearlyCaughtUp(COPY_LIMIT);
         long started = System.nanoTime();
-        DiffReport first = ShardDiff.compare(tables, t -> pages(source, job.from(), t), t -> pages(target, job.to(), t), batch);
+        DiffReport first = ShardDiff.compareWhileWritesGoOn(tables, t -> pages(source, job.from(), t),
+                t -> pages(target, job.to(), t), batch);
         Map<String, TableInfo> byName = new LinkedHashMap<>();
         tables.forEach(t -> byName.put(t.name(), t));
         List<Mismatch> left;
@@ -148,12 +187,7 @@ final class MoveRun {
             throw new MoveRefusedException("move of " + job.what() + ": interrupted during verify");
         }
         verifyTime = Duration.ofNanos(System.nanoTime() - started);
-        if (!left.isEmpty()) {
-            throw new MoveRefusedException("move of " + job.what() + ": verify found " + left.size() + " rows that still"
-                    + " differ after 3 re-reads (first: " + left.getFirst() + ")");
-        }
-        verify = new DiffReport(first.rowsCompared(), left);
-        advance(State.VERIFIED, null, verify.rows() + " rows compared while writes went on");
+        return new DiffReport(first.rowsCompared(), left);
     }
 
     /** Fence closed, the last changes applied, the next version published (unless this job already published it). */
@@ -163,6 +197,8 @@ final class MoveRun {
             advance(State.SWITCHED, current.version(), "switched (found published on resume)");
             return;
         }
+        // a started move may have waited long for its cutover: be near the source again before writes pause
+        if (replication != null && job.state() == State.VERIFIED) replication.awaitNearlyCaughtUp(COPY_LIMIT);
         advance(State.CUTTING_OVER, null, null);
         long closedAt = System.nanoTime();
         String token = fence.close();

@@ -128,88 +128,93 @@ public final class ShardMover implements AutoCloseable {
         return jobs.get(id);
     }
 
-    /** {@link #moveShard(String, String, String, MoveMode)} in the mode the databases allow (online on PostgreSQL). */
+    /** {@link #move(MoveRequest)} of a whole shard, in the mode the databases allow (online on PostgreSQL). */
     public MoveReport moveShard(String shard, String toDatabase, String toSchema) {
-        return moveShard(shard, toDatabase, toSchema, null);
+        return move(MoveRequest.shard(shard, toDatabase, toSchema));
     }
 
-    /**
-     * Moves {@code shard} onto {@code toDatabase} ({@code toSchema}, or the database's default schema when null), whose
-     * tables must exist (migrated to the shard's version) and be empty; returns once the next topology version places
-     * it there. A failure before that undoes the move (the job ends CANCELLED) and is thrown.
-     *
-     * @param mode null: {@link MoveMode#ONLINE} between PostgreSQL databases, {@link MoveMode#BLOCK_WRITES} elsewhere
-     * @throws MoveRefusedException before anything changed, naming why
-     */
+    /** {@link #move(MoveRequest)} of a whole shard in {@code mode}. */
     public MoveReport moveShard(String shard, String toDatabase, String toSchema, MoveMode mode) {
-        TopologyVersion current = latest();
-        ShardConfig placed = current.map().shard(shard);
-        if (placed == null) {
-            throw new MoveRefusedException("no logical shard '" + shard + "' in topology version " + current.version());
-        }
-        Place from = new Place(placed.database(), placed.schema());
-        Place to = new Place(toDatabase, toSchema);
-        MovedRows rows = new MovedRows(shard, null, null, null, null);
-        MoveMode chosen = plan(current, rows, from, to, mode);
-        MoveJob job = jobs.create(shard, from, to, chosen, options.owner(), options.lease(), null, null, null);
-        options.onState().accept(job);
-        return new MoveRun(job, databases, jobs, store, options).toSwitched(databases);
+        return move(MoveRequest.shard(shard, toDatabase, toSchema).mode(mode));
     }
 
-    /** {@link #moveTenant(Object, String, String, MoveMode)} in the mode the databases allow. */
+    /** {@link #move(MoveRequest)} of one tenant, in the mode the databases allow. */
     public MoveReport moveTenant(Object tenant, String keyColumn, String toShard) {
-        return moveTenant(tenant, keyColumn, toShard, null);
+        return move(MoveRequest.tenant(tenant, keyColumn, toShard));
+    }
+
+    /** {@link #move(MoveRequest)} of one tenant in {@code mode}. */
+    public MoveReport moveTenant(Object tenant, String keyColumn, String toShard, MoveMode mode) {
+        return move(MoveRequest.tenant(tenant, keyColumn, toShard).mode(mode));
     }
 
     /**
-     * Moves one tenant — the rows whose {@code keyColumn} holds {@code tenant}, in every table of its shard — to the
-     * logical shard {@code toShard}, whose tables must exist and hold none of its rows; returns once the next topology
-     * version pins the tenant there. Only the tenant's writes pause; the shard's other tenants write on. The source
-     * keeps the tenant's rows, behind its fence, until {@link #finish}.
+     * Checks a move and says how it would run, changing nothing.
      *
-     * @param tenant a shard key (a {@code Long}, {@code String} or {@code UUID}, or its text)
+     * @throws MoveRefusedException naming why the move cannot run
+     */
+    public MovePlan plan(MoveRequest request) {
+        return resolve(request).plan(databases, options.pauseBudget());
+    }
+
+    /**
+     * Moves what {@code request} names: a shard onto another database, whose tables must exist (migrated to the
+     * shard's version) and be empty; or a tenant to another shard, whose tables must hold none of its rows. Returns
+     * once the next topology version routes it there. A failure before that undoes the move (the job ends CANCELLED)
+     * and is thrown. The source keeps the moved rows, behind the fence, until {@link #finish}.
+     *
      * @throws MoveRefusedException before anything changed, naming why
      */
-    public MoveReport moveTenant(Object tenant, String keyColumn, String toShard, MoveMode mode) {
-        Objects.requireNonNull(tenant, "tenant");
-        Objects.requireNonNull(keyColumn, "keyColumn");
-        TopologyVersion current = latest();
-        Object typed = MovedRows.typed(current.map(), tenant.toString());
-        String text = typed.toString();
-        ShardConfig target = current.map().shard(toShard);
-        if (target == null) {
-            throw new MoveRefusedException("no logical shard '" + toShard + "' in topology version " + current.version()
-                    + " — a tenant moves to a shard of the map; add it first");
+    public MoveReport move(MoveRequest request) {
+        return new MoveRun(create(request), databases, jobs, store, options).toSwitched();
+    }
+
+    /**
+     * The first half of a move, for an operator who cuts over later ({@link #cutover}): online, the copy, the catch-up
+     * and the verify while writes go on (the job ends VERIFIED, and replication keeps following the source);
+     * block-writes, only the fence's triggers installed (the job ends COPYING, the fence open: the pause, which is the
+     * copy, comes with the cutover).
+     */
+    public MoveJob start(MoveRequest request) {
+        MoveJob job = create(request);
+        new MoveRun(job, databases, jobs, store, options).prepare();
+        return jobs.get(job.id());
+    }
+
+    /** The rest of a started move: the fence closes, the last changes arrive (block-writes: the copy), then the switch. */
+    public MoveReport cutover(long jobId) {
+        return resume(jobId);
+    }
+
+    /**
+     * Compares the source and the target of a started online move now, while writes go on: every row that differs
+     * after 3 re-reads, 200 ms apart, is reported. Only a job that is CATCHING_UP or VERIFIED has both sides to compare.
+     */
+    public io.shardkit.move.verify.DiffReport verify(long jobId) {
+        MoveJob job = jobs.get(jobId);
+        if (job.state() != State.CATCHING_UP && job.state() != State.VERIFIED) {
+            throw new MoveRefusedException("job " + jobId + " is " + job.state() + " — verify compares an online move that"
+                    + " is CATCHING_UP or VERIFIED (start it first; after the switch the target moves on)");
         }
-        String shard = routed(current, typed);
-        if (shard.equals(toShard)) throw new MoveRefusedException("tenant " + text + " is already on " + toShard);
-        ShardConfig placed = current.map().shard(shard);
-        Place from = new Place(placed.database(), placed.schema());
-        Place to = new Place(target.database(), target.schema());
-        MovedRows rows = new MovedRows(shard, text, keyColumn, toShard, typed);
-        MoveMode chosen = plan(current, rows, from, to, mode);
-        MoveJob job = jobs.create(shard, from, to, chosen, options.owner(), options.lease(), text, keyColumn, toShard);
+        return new MoveRun(job, databases, jobs, store, options).verifyNow();
+    }
+
+    private MoveJob create(MoveRequest request) {
+        ResolvedMove move = resolve(request);
+        move.check(databases);
+        MovedRows r = move.rows();
+        MoveJob job = jobs.create(r.shard(), move.from(), move.to(), move.mode(), options.owner(), options.lease(),
+                r.tenant(), r.keyColumn(), r.toShard());
         options.onState().accept(job);
-        return new MoveRun(job, databases, jobs, store, options).toSwitched(databases);
+        return job;
     }
 
-    /** Checks a move before anything changes; returns its mode (online on PostgreSQL unless asked otherwise). */
-    private MoveMode plan(TopologyVersion current, MovedRows rows, Place from, Place to, MoveMode mode) {
-        var tables = MovePlan.check(databases, current.map(), rows, from, to);
-        boolean postgres = databases.dialect(from.database()) == SQLDialect.POSTGRES;
-        MoveMode chosen = mode != null ? mode : postgres ? MoveMode.ONLINE : MoveMode.BLOCK_WRITES;
-        if (chosen == MoveMode.ONLINE) MovePlan.checkOnline(databases, rows, tables, from, to);
-        return chosen;
-    }
-
-    private String routed(TopologyVersion current, Object key) {
-        return databases.configWith(current.map()).router().shardFor(key).value();
-    }
-
-    private TopologyVersion latest() {
-        return store.latest().orElseThrow(() -> new MoveRefusedException(
+    private ResolvedMove resolve(MoveRequest request) {
+        TopologyVersion current = store.latest().orElseThrow(() -> new MoveRefusedException(
                 "the topology store holds no version yet — start an instance (or the cluster) once to publish version 1"));
+        return ResolvedMove.of(request, current, databases);
     }
+
 
     /**
      * Runs a job on from the state it recorded (its mover died or was stopped); returns once SWITCHED. Refused while
@@ -221,7 +226,7 @@ public final class ShardMover implements AutoCloseable {
             jobs.release(jobId, options.owner());
             throw new MoveRefusedException("job " + jobId + " is " + job.state() + " — nothing to resume");
         }
-        return new MoveRun(job, databases, jobs, store, options).toSwitched(databases);
+        return new MoveRun(job, databases, jobs, store, options).toSwitched();
     }
 
     /**

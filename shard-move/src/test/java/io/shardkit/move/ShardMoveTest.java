@@ -205,6 +205,29 @@ class ShardMoveTest {
         }
     }
 
+    @Test
+    void aMoveIsRefusedUntilTheTargetIsAtTheShardsMigrationVersion() throws Exception {
+        dbs = EmbeddedShards.start(Engine.H2, NAMES.size());
+        for (String db : List.of("db0", "db1")) flyway(db).migrate();
+        createOrders("db2"); // the same table, made by hand: Flyway never ran there
+        instance("a", true);
+        try (ShardMover mover = ShardMover.configure(config("mover", true)).load()) {
+            MoveRefusedException e = assertThrows(MoveRefusedException.class, () -> mover.moveShard("s1", "db2", null));
+            assertTrue(e.getMessage().contains("db1 is at migration version 1 but db2 is at none"), e.getMessage());
+            try (Connection c = open("db2"); Statement s = c.createStatement()) {
+                s.execute("drop table orders");
+            }
+            flyway("db2").migrate();
+            assertEquals(MoveMode.BLOCK_WRITES, mover.plan(MoveRequest.shard("s1", "db2", null)).mode());
+            assertEquals(MoveJob.State.SWITCHED, mover.job(mover.moveShard("s1", "db2", null).job()).state());
+        }
+    }
+
+    private org.flywaydb.core.Flyway flyway(String db) {
+        return org.flywaydb.core.Flyway.configure().dataSource(url(db), db(db).username(), db(db).password())
+                .locations("classpath:db/move-test").load();
+    }
+
     /** Thrown from a mover's progress hook: the mover stops on the spot, as if killed, with no clean-up. */
     static final class MoverDied extends Error {
         MoverDied(MoveJob.State at) {
@@ -279,7 +302,7 @@ class ShardMoveTest {
             MoveRefusedException held = assertThrows(MoveRefusedException.class, () -> other.resume(job));
             assertTrue(held.getMessage().contains("held by m1"), held.getMessage());
             MoveRefusedException busy = assertThrows(MoveRefusedException.class, () -> other.moveShard("s1", "db2", null));
-            assertTrue(busy.getMessage().contains("job " + job + " is moving s1"), busy.getMessage());
+            assertTrue(busy.getMessage().contains("job " + job + " is moving shard s1"), busy.getMessage());
         }
     }
 
@@ -307,6 +330,39 @@ class ShardMoveTest {
         orders.add(onS1, 3); // through no fence left from the first move
         assertEquals(Set.of(1L, 2L, 3L), ids("db1"));
         assertEquals(Set.of(), ids("db2"));
+    }
+
+    @Test
+    void aStartedOnlineMoveIsVerifiedWhileWritesGoOnAndACorruptedTargetRowIsNamed() throws Exception {
+        dbs = EmbeddedShards.start(Engine.POSTGRES, NAMES.size());
+        for (String db : List.of("db0", "db1", "db2")) createOrders(db);
+        ShardCluster a = instance("a", true);
+        Orders orders = a.repository(Orders.class, dsl -> (customer, id) -> dsl.insertInto(DSL.table("orders"))
+                .columns(DSL.field("id"), DSL.field("customer_id"), DSL.field("note")).values(id, customer, "n").execute());
+        long onS1 = customerOn(a, "s1");
+        for (long id = 1; id <= 300; id++) orders.add(onS1, id);
+        try (ShardMover mover = ShardMover.configure(config("mover", true)).load()) {
+            MoveJob started = mover.start(MoveRequest.shard("s1", "db2", null));
+            assertEquals(MoveJob.State.VERIFIED, started.state());
+            assertEquals(1, mover.store().latestNumber(), "nothing switched yet");
+            for (long id = 301; id <= 310; id++) orders.add(onS1, id); // writes go on, and follow to the target
+            assertTrue(mover.verify(started.id()).clean());
+            try (Connection c = open("db2"); Statement s = c.createStatement()) {
+                s.execute("update orders set note = 'corrupt' where id = 42");
+                s.execute("delete from orders where id = 7");
+            }
+            var diff = mover.verify(started.id());
+            assertEquals(List.of("DIFFERENT orders [42]", "MISSING_ON_TARGET orders [7]"),
+                    diff.mismatches().stream().map(Object::toString).sorted().toList());
+            assertEquals(310, diff.rows());
+            assertEquals(MoveJob.State.CANCELLED, mover.cancel(started.id()).state());
+            MoveJob again = mover.start(MoveRequest.shard("s1", "db2", null));
+            orders.add(onS1, 311);
+            MoveReport switched = mover.cutover(again.id());
+            assertEquals(311, switched.rows());
+            assertEquals(2, switched.version());
+            assertEquals(311, ids("db2").size());
+        }
     }
 
     @Test

@@ -3,6 +3,9 @@ package io.shardkit.move.cli;
 import io.shardkit.cluster.topology.TopologyVersion;
 import io.shardkit.move.MoveJob;
 import io.shardkit.move.MoveMode;
+import io.shardkit.move.MovePlan;
+import io.shardkit.move.MoveRequest;
+import io.shardkit.move.verify.DiffReport;
 import io.shardkit.move.MoveReport;
 import io.shardkit.move.ShardMover;
 import io.shardkit.router.ShardException;
@@ -44,7 +47,7 @@ final class Commands {
                            PrintWriter err) {
         MoveJob job = mover.job(report.job());
         out.print(root.json() ? Json.report(command, report, job) + "\n" : Text.report(report, job));
-        err.println("job " + report.job() + ": " + report.shard() + " moved from " + report.from() + " to " + report.to()
+        err.println("job " + report.job() + ": " + job.what() + " moved from " + report.from() + " to " + report.to()
                 + " in topology version " + report.version() + "; run finish --job " + report.job()
                 + " to delete its rows at " + report.from());
         return ExitCodes.OK;
@@ -58,34 +61,136 @@ final class Commands {
         CommandSpec spec;
     }
 
-    @Command(name = "move", mixinStandardHelpOptions = true, sortOptions = false,
-            description = "Move a logical shard to another database (whose tables exist and are empty); returns once the"
-                    + " next topology version places it there (SWITCHED).")
-    static final class Move extends Sub {
-        @Option(names = "--shard", required = true, paramLabel = "ID", description = "The logical shard, e.g. s3.")
+    /** What moves and where: {@code --shard s3 --to db4} or {@code --tenant 42 --key-column customer_id --to s9}. */
+    static final class What {
+        @Option(names = "--shard", paramLabel = "ID", description = "The logical shard that moves, e.g. s3.")
         String shard;
 
-        @Option(names = "--to", required = true, paramLabel = "DATABASE", description = "The database it moves to.")
+        @Option(names = "--tenant", paramLabel = "KEY", description = "Or: the tenant (a shard key) whose rows move.")
+        String tenant;
+
+        @Option(names = "--key-column", paramLabel = "COLUMN",
+                description = "With --tenant: the shard-key column, in every table of the tenant's shard.")
+        String keyColumn;
+
+        @Option(names = "--to", required = true, paramLabel = "DATABASE|SHARD",
+                description = "A shard moves to a database; a tenant to a logical shard.")
         String to;
 
-        @Option(names = "--to-schema", paramLabel = "SCHEMA", description = "The schema there. Default: the database's default schema.")
+        @Option(names = "--to-schema", paramLabel = "SCHEMA",
+                description = "With --shard: the schema there. Default: the database's default schema.")
         String toSchema;
 
         @Option(names = "--mode", paramLabel = "online|block-writes", converter = ModeConverter.class,
                 description = "Default: online between PostgreSQL databases, block-writes elsewhere.")
         MoveMode mode;
 
+        MoveRequest request(CommandSpec spec) {
+            String problem = (shard == null) == (tenant == null) ? "name what moves: --shard ID or --tenant KEY (one of them)"
+                    : tenant != null && keyColumn == null ? "--tenant needs --key-column, the tenant's shard-key column"
+                    : shard != null && keyColumn != null ? "--key-column goes with --tenant, not --shard"
+                    : tenant != null && toSchema != null ? "--to-schema goes with --shard: a tenant moves to a shard (--to)"
+                    : null;
+            if (problem != null) throw new CommandLine.ParameterException(spec.commandLine(), problem);
+            MoveRequest r = shard != null ? MoveRequest.shard(shard, to, toSchema) : MoveRequest.tenant(tenant, keyColumn, to);
+            return r.mode(mode);
+        }
+    }
+
+    static Integer batchSize(CommandSpec spec, Integer batchSize) {
+        if (batchSize != null && (batchSize < 1 || batchSize > 100_000)) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "Invalid value for option '--batch-size': " + batchSize + " is not between 1 and 100000");
+        }
+        return batchSize;
+    }
+
+    @Command(name = "plan", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Check a move and say how it would run — rows per table, mode, how writes pause. Changes nothing.")
+    static final class Plan extends Sub {
+        @CommandLine.Mixin
+        What what;
+
+        @Override
+        public Integer call() {
+            MoveRequest request = what.request(spec);
+            return parent.run("plan", spec, null, (mover, out, err) -> {
+                MovePlan plan = mover.plan(request);
+                out.print(parent.json() ? Json.plan(plan) + "\n" : Text.plan(plan));
+                return ExitCodes.OK;
+            });
+        }
+    }
+
+    @Command(name = "move", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "Move a logical shard to another database (whose tables exist and are empty), or a tenant to"
+                    + " another shard; returns once the next topology version routes it there (SWITCHED).")
+    static final class Move extends Sub {
+        @CommandLine.Mixin
+        What what;
+
         @Option(names = "--batch-size", paramLabel = "N", description = "Rows per copy batch and verify chunk, 1 to 100000. Default: 1000.")
         Integer batchSize;
 
         @Override
         public Integer call() {
-            if (batchSize != null && (batchSize < 1 || batchSize > 100_000)) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "Invalid value for option '--batch-size': " + batchSize + " is not between 1 and 100000");
-            }
-            return parent.run("move", spec, batchSize, (mover, out, err) ->
-                    printReport(parent, "move", mover, mover.moveShard(shard, to, toSchema, mode), out, err));
+            MoveRequest request = what.request(spec);
+            return parent.run("move", spec, batchSize(spec, batchSize), (mover, out, err) ->
+                    printReport(parent, "move", mover, mover.move(request), out, err));
+        }
+    }
+
+    @Command(name = "start", mixinStandardHelpOptions = true, sortOptions = false,
+            description = "The first half of a move: online, copy, catch up and verify while writes go on (the job ends"
+                    + " VERIFIED, replication keeps following); block-writes, install the fence, still open (the job ends"
+                    + " COPYING: the copy is the pause, and comes with cutover). Then: cutover --job N.")
+    static final class Start extends Sub {
+        @CommandLine.Mixin
+        What what;
+
+        @Option(names = "--batch-size", paramLabel = "N", description = "Rows per copy batch and verify chunk, 1 to 100000. Default: 1000.")
+        Integer batchSize;
+
+        @Override
+        public Integer call() {
+            MoveRequest request = what.request(spec);
+            return parent.run("start", spec, batchSize(spec, batchSize), (mover, out, err) -> {
+                MoveJob job = mover.start(request);
+                out.print(parent.json() ? Json.job("start", job) + "\n" : Text.jobs(List.of(job)));
+                err.println("job " + job.id() + " is " + job.state() + "; run cutover --job " + job.id() + " to switch");
+                return ExitCodes.OK;
+            });
+        }
+    }
+
+    @Command(name = "cutover", mixinStandardHelpOptions = true,
+            description = "Switch a started move: the fence closes, the last changes arrive (block-writes: the copy),"
+                    + " the next topology version routes writes to the target.")
+    static final class Cutover extends Sub {
+        @Option(names = "--job", required = true, paramLabel = "N", description = "The job's id (see status).")
+        long job;
+
+        @Override
+        public Integer call() {
+            return parent.run("cutover", spec, null, (mover, out, err) ->
+                    printReport(parent, "cutover", mover, mover.cutover(job), out, err));
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = "Compare a started online move's source and target now, while writes go on; every row that"
+                    + " still differs after 3 re-reads is listed. Exit 1 when any does.")
+    static final class Verify extends Sub {
+        @Option(names = "--job", required = true, paramLabel = "N", description = "The job's id (see status).")
+        long job;
+
+        @Override
+        public Integer call() {
+            return parent.run("verify", spec, null, (mover, out, err) -> {
+                DiffReport diff = mover.verify(job);
+                out.print(parent.json() ? Json.diff(job, diff) + "\n" : Text.diff(job, diff));
+                return diff.clean() ? ExitCodes.OK : ExitCodes.ERROR;
+            });
         }
     }
 

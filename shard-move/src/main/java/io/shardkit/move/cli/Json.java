@@ -12,6 +12,9 @@ import io.shardkit.cluster.config.ShardMap;
 import io.shardkit.cluster.topology.InstanceVersion;
 import io.shardkit.cluster.topology.TopologyVersion;
 import io.shardkit.move.MoveJob;
+import io.shardkit.move.MovePlan;
+import io.shardkit.move.verify.DiffReport;
+import io.shardkit.move.verify.Mismatch;
 import io.shardkit.move.MoveReport;
 import io.shardkit.move.MoveReport.Place;
 import java.util.List;
@@ -40,6 +43,8 @@ final class Json {
         ObjectNode root = root(command);
         root.put("job", r.job());
         root.put("shard", r.shard());
+        root.put("tenant", job.tenant());
+        root.put("toShard", job.toShard());
         place(root.putObject("from"), r.from());
         place(root.putObject("to"), r.to());
         root.put("mode", Commands.mode(job.mode()));
@@ -149,6 +154,46 @@ final class Json {
         n.put("version", j.version());
         n.put("owner", j.owner());
         n.put("detail", j.detail());
+        n.put("tenant", j.tenant());
+        n.put("keyColumn", j.keyColumn());
+        n.put("toShard", j.toShard());
+    }
+
+    /** {@code plan}: the move as it would run. */
+    static String plan(MovePlan p) {
+        ObjectNode root = root("plan");
+        root.put("what", p.what());
+        place(root.putObject("from"), p.from());
+        place(root.putObject("to"), p.to());
+        root.put("mode", Commands.mode(p.mode()));
+        ObjectNode rows = root.putObject("rows");
+        p.rows().forEach(rows::put);
+        root.put("rowsTotal", p.totalRows());
+        root.put("version", p.version());
+        root.put("pause", p.pause());
+        return write(root);
+    }
+
+    /** {@code verify}: the comparison, and every differing row. */
+    static String diff(long job, DiffReport d) {
+        ObjectNode root = root("verify");
+        if (!d.clean()) {
+            root.put("status", "mismatches");
+            root.put("exitCode", ExitCodes.ERROR);
+        }
+        root.put("job", job);
+        root.put("clean", d.clean());
+        ObjectNode rows = root.putObject("rowsCompared");
+        new TreeMap<>(d.rowsCompared()).forEach(rows::put);
+        ArrayNode mismatches = root.putArray("mismatches");
+        for (Mismatch m : d.mismatches()) {
+            ObjectNode n = mismatches.addObject();
+            n.put("table", m.table());
+            n.put("kind", m.kind().name());
+            ArrayNode key = n.putArray("key");
+            m.key().forEach(key::add);
+        }
+        return write(root);
     }
 
     private static void place(ObjectNode n, Place p) {

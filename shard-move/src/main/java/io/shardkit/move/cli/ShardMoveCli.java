@@ -43,13 +43,17 @@ import picocli.CommandLine.Spec;
                 "The result goes to stdout; progress (each step a job reaches) and errors go to stderr. The mover opens"
                         + " pools of its own, at most 4 connections per database it touches."},
         subcommands = {
-                Commands.Move.class, Commands.Resume.class, Commands.Cancel.class, Commands.Finish.class,
+                Commands.Plan.class, Commands.Move.class, Commands.Start.class, Commands.Cutover.class,
+                Commands.Verify.class, Commands.Resume.class, Commands.Cancel.class, Commands.Finish.class,
                 Commands.Status.class, Commands.Topology.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {},
         footerHeading = "%nExamples:%n",
         footer = {
+                "  shard-move --config shards.yml plan --shard s3 --to db4",
                 "  shard-move --config shards.yml move --shard s3 --to db4",
+                "  shard-move --config shards.yml start --tenant 42 --key-column customer_id --to s9",
+                "  shard-move --config shards.yml cutover --job 8",
                 "  shard-move --config shards.yml status",
                 "  shard-move --config shards.yml finish --job 7",
                 "  shard-move --config shards.yml --output json topology show"})

@@ -7,6 +7,9 @@ import io.shardkit.cluster.config.ShardMap;
 import io.shardkit.cluster.topology.InstanceVersion;
 import io.shardkit.cluster.topology.TopologyVersion;
 import io.shardkit.move.MoveJob;
+import io.shardkit.move.MovePlan;
+import io.shardkit.move.verify.DiffReport;
+import io.shardkit.move.verify.Mismatch;
 import io.shardkit.move.MoveReport;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,6 +25,7 @@ final class Text {
         List<String[]> lines = new ArrayList<>();
         lines.add(new String[] {"job", Long.toString(r.job())});
         lines.add(new String[] {"shard", r.shard()});
+        if (job.tenant() != null) lines.add(new String[] {"tenant", job.tenant() + " (" + job.keyColumn() + ") to " + job.toShard()});
         lines.add(new String[] {"from", r.from().toString()});
         lines.add(new String[] {"to", r.to().toString()});
         lines.add(new String[] {"mode", Commands.mode(job.mode())});
@@ -36,11 +40,39 @@ final class Text {
         return table(lines);
     }
 
+    static String plan(MovePlan p) {
+        List<String[]> lines = new ArrayList<>();
+        lines.add(new String[] {"move", p.what()});
+        lines.add(new String[] {"from", p.from().toString()});
+        lines.add(new String[] {"to", p.to().toString()});
+        lines.add(new String[] {"mode", Commands.mode(p.mode())});
+        String perTable = p.rows().entrySet().stream().map(e -> e.getKey() + " " + e.getValue()).collect(Collectors.joining(", "));
+        lines.add(new String[] {"rows", p.totalRows() + (perTable.isEmpty() ? "" : " (" + perTable + ")")});
+        lines.add(new String[] {"from version", Long.toString(p.version())});
+        lines.add(new String[] {"pause", p.pause()});
+        return table(lines) + "nothing changed: start the move with start (then cutover), or move\n";
+    }
+
+    static String diff(long job, DiffReport d) {
+        StringBuilder out = new StringBuilder("job " + job + ": " + d.rows() + " rows compared ("
+                + new TreeMap<>(d.rowsCompared()).entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                .collect(Collectors.joining(", ")) + "), " + d.mismatches().size() + " differ after 3 re-reads\n");
+        if (!d.clean()) {
+            List<String[]> rows = new ArrayList<>();
+            rows.add(new String[] {"table", "kind", "key"});
+            for (Mismatch m : d.mismatches()) rows.add(new String[] {m.table(), m.kind().name(), String.join(", ", m.key())});
+            out.append(table(rows));
+        }
+        return out.toString();
+    }
+
     static String jobs(List<MoveJob> jobs) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"id", "shard", "from", "to", "mode", "state", "version", "owner", "detail"});
+        rows.add(new String[] {"id", "moves", "from", "to", "mode", "state", "version", "owner", "detail"});
         for (MoveJob j : jobs) {
-            rows.add(new String[] {Long.toString(j.id()), j.shard(), j.from().toString(), j.to().toString(),
+            String moves = j.tenant() == null ? j.shard() : "tenant " + j.tenant() + " (" + j.keyColumn() + ") "
+                    + j.shard() + " -> " + j.toShard();
+            rows.add(new String[] {Long.toString(j.id()), moves, j.from().toString(), j.to().toString(),
                     Commands.mode(j.mode()), j.state().name(), j.version() == null ? "" : j.version().toString(),
                     nz(j.owner()), nz(j.detail())});
         }

@@ -51,6 +51,22 @@ public final class Catalog {
         return tables;
     }
 
+    /**
+     * The newest version Flyway applied successfully in the schema ({@code flyway_schema_history}), or null when
+     * Flyway never ran there.
+     */
+    public static String flywayVersion(DSLContext db, String schema) {
+        String actual = actualSchema(db, schema);
+        String table = db.resultQuery("select table_name from information_schema.tables where table_schema = ?"
+                + " and lower(table_name) = 'flyway_schema_history'", actual).fetchOne(0, String.class);
+        if (table == null) return null;
+        var t = DSL.table(DSL.name(DSL.quotedName(actual), DSL.quotedName(table)));
+        return db.select(DSL.field(DSL.quotedName("version"), String.class)).from(t)
+                .where(DSL.field(DSL.quotedName("success"), Boolean.class).isTrue())
+                .and(DSL.field(DSL.quotedName("version")).isNotNull())
+                .orderBy(DSL.field(DSL.quotedName("installed_rank")).desc()).limit(1).fetchOne(0, String.class);
+    }
+
     /** The schema's name as the database stores it. */
     public static String actualSchema(DSLContext db, String schema) {
         SQLDialect family = db.dialect().family();

@@ -120,7 +120,7 @@ class ShardMoveCliTest {
                     .append(db.username()).append(", password: \"${MOVE_PASSWORD}\", pool: { maximumPoolSize: 3, minimumIdle: 0 } }\n");
         }
         yml.append("shards:\n  - { id: s0, database: db0 }\n  - { id: s1, database: db1 }\n")
-                .append("strategy: { type: jump }\n")
+                .append("strategy: { type: jump }\nkeyType: long\n")
                 .append("topology: { store: control, instance: app-1 }\n");
         Path file = Files.writeString(dir.resolve("shards.yml"), yml);
         cluster = ShardCluster.create(ShardsYaml.load(file, ENV::get));
@@ -165,7 +165,7 @@ class ShardMoveCliTest {
         Run status = run("--config", config, "status");
         runs.add(status);
         assertEquals(0, status.exitCode(), status.all());
-        assertTrue(status.out().startsWith("id  shard  from  to   mode          state     version  owner"), status.all());
+        assertTrue(status.out().startsWith("id  moves  from  to   mode          state     version  owner"), status.all());
         assertTrue(status.out().lines().anyMatch(l -> l.matches("1 +s1 +db1 +db2 +block-writes +SWITCHED +2\\b.*")), status.all());
 
         Run one = run("--config", config, "--output", "json", "status", "--job", "1");
@@ -243,6 +243,69 @@ class ShardMoveCliTest {
         for (Run r : runs) {
             assertFalse(r.all().contains(SENTINEL), "the password leaked:\n" + r.all());
         }
+    }
+
+    @Test
+    void plansStartsAndCutsOverAMoveThenMovesATenant(@TempDir Path dir) throws Exception {
+        String config = cluster(dir).toString();
+        Run plan = run("--config", config, "plan", "--shard", "s1", "--to", "db2");
+        assertEquals(0, plan.exitCode(), plan.all());
+        assertTrue(plan.out().lines().anyMatch(l -> l.matches("rows +25 \\(ORDERS 25\\)")), plan.all());
+        assertTrue(plan.out().contains("block-writes: writes to shard s1 are refused from the fence closing until the copy"
+                + " of 25 rows is verified"), plan.all());
+        assertEquals(List.of(), jobsIn(config), "plan made no job");
+
+        Run start = run("--config", config, "--output", "json", "start", "--shard", "s1", "--to", "db2");
+        assertEquals(0, start.exitCode(), start.all());
+        assertEquals("COPYING", json(start).at("/job/state").asText(), "block-writes: the fence is installed, still open");
+        assertEquals(0, count("db2"), "nothing copied before the cutover");
+        try (Connection c = open("db1"); Statement s = c.createStatement()) {
+            s.execute("insert into orders values (26, 182)"); // the fence is open: writes go on
+        }
+        Run verify = run("--config", config, "verify", "--job", "1");
+        assertEquals(1, verify.exitCode(), verify.all());
+        assertTrue(verify.err().contains("moves in block-writes mode: its copy is verified as part of its cutover"), verify.all());
+
+        Run cutover = run("--config", config, "--output", "json", "cutover", "--job", "1");
+        assertEquals(0, cutover.exitCode(), cutover.all());
+        assertEquals("SWITCHED", json(cutover).get("state").asText());
+        assertEquals(26, json(cutover).get("rowsTotal").asLong());
+        assertEquals(26, count("db2"));
+
+        cluster.refreshTopology();
+        Run tenant = run("--config", config, "--output", "json", "move", "--tenant", "182", "--key-column", "customer_id",
+                "--to", "s0");
+        assertEquals(0, tenant.exitCode(), tenant.all());
+        JsonNode moved = json(tenant);
+        assertEquals("182", moved.get("tenant").asText());
+        assertEquals("s1", moved.get("shard").asText());
+        assertEquals("s0", moved.get("toShard").asText());
+        assertEquals(1, moved.get("rowsTotal").asLong());
+        assertEquals(3, moved.get("version").asLong());
+        assertTrue(tenant.err().contains("tenant 182 of s1 moved from db2 to db0"), tenant.all());
+        assertEquals(1, count("db0"));
+        Run status = run("--config", config, "status");
+        assertTrue(status.out().lines().anyMatch(l -> l.matches("2 +tenant 182 \\(customer_id\\) s1 -> s0 +db2 +db0 .*SWITCHED.*")),
+                status.all());
+
+        for (String[] args : List.of(new String[] {"move", "--shard", "s1", "--tenant", "3", "--to", "db2"},
+                new String[] {"move", "--tenant", "3", "--to", "s0"}, new String[] {"plan", "--to", "s0"},
+                new String[] {"start", "--shard", "s0", "--key-column", "c", "--to", "db2"})) {
+            String[] full = new String[args.length + 2];
+            full[0] = "--config";
+            full[1] = config;
+            System.arraycopy(args, 0, full, 2, args.length);
+            Run bad = run(full);
+            assertEquals(2, bad.exitCode(), bad.all());
+            assertTrue(bad.err().contains("Usage: shard-move " + args[0]), bad.all());
+        }
+    }
+
+    private List<String> jobsIn(String config) {
+        Run status = run("--config", config, "--output", "json", "status");
+        List<String> ids = new ArrayList<>();
+        json(status).get("jobs").forEach(j -> ids.add(j.get("id").asText()));
+        return ids;
     }
 
     @Test

@@ -1,0 +1,1 @@
+create table orders (id bigint primary key, customer_id bigint not null, note varchar(20));
