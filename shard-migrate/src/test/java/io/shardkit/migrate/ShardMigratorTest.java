@@ -54,6 +54,7 @@ class ShardMigratorTest {
     @Test
     void aShardThatIsMovingIsNotMigratedAndTheOthersAre() throws Exception {
         try (EmbeddedShards dbs = EmbeddedShards.start(Engine.H2, 2); ShardCluster cluster = Fleet.cluster(dbs)) {
+            ShardMigrator.configure().cluster(cluster).locations("classpath:fleet/base").load().migrate().orThrow();
             try (var c = dbs.database(1).open(); var s = c.createStatement()) { // as shard-move leaves it during a move
                 s.execute("create table shardkit_fence (name varchar(200) primary key, state varchar(10))");
                 s.execute("insert into shardkit_fence values ('tenant:42', 'OPEN')");

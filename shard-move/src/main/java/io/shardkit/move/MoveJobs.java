@@ -61,8 +61,9 @@ final class MoveJobs {
             for (String involved : toShard == null ? List.of(shard) : List.of(shard, toShard)) {
                 Optional<MoveJob> active = active(involved);
                 if (active.isPresent()) {
-                    throw new MoveRefusedException("job " + active.get().id() + " is moving " + active.get().what() + " ("
-                            + active.get().state() + ") — resume it, or cancel it first");
+                    MoveJob a = active.get();
+                    throw new MoveRefusedException("job " + a.id() + " is moving " + a.what() + " (" + a.state() + ") — "
+                            + (a.state() == MoveJob.State.SWITCHED ? "finish it first" : "resume it, or cancel it first"));
                 }
             }
             long id = Optional.ofNullable(dsl.select(DSL.max(ID)).from(JOBS).fetchOne(0, Long.class)).orElse(0L) + 1;

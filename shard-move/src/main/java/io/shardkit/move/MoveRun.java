@@ -8,6 +8,7 @@ import io.shardkit.move.MoveReport.Place;
 import io.shardkit.move.copy.BatchCopy;
 import io.shardkit.move.copy.Catalog;
 import io.shardkit.move.copy.KeysetPages;
+import io.shardkit.move.copy.Sequences;
 import io.shardkit.move.copy.TableInfo;
 import io.shardkit.move.fence.Fence;
 import io.shardkit.move.online.LogicalReplication;
@@ -97,10 +98,6 @@ final class MoveRun {
 
     /** Compares the two sides of an online move now, differing rows re-read (see {@link ShardMover#verify}). */
     DiffReport verifyNow() {
-        if (replication == null) {
-            throw new MoveRefusedException("job " + job.id() + " moves in block-writes mode: its copy is verified as part"
-                    + " of its cutover, while the fence holds the source still");
-        }
         return compareWhileWritesGoOn();
     }
 
@@ -200,6 +197,7 @@ final class MoveRun {
         // a started move may have waited long for its cutover: be near the source again before writes pause
         if (replication != null && job.state() == State.VERIFIED) replication.awaitNearlyCaughtUp(COPY_LIMIT);
         advance(State.CUTTING_OVER, null, null);
+        List<Sequences.Generator> generators = Sequences.find(target, job.to().schema(), tables);
         long closedAt = System.nanoTime();
         String token = fence.close();
         if (replication != null) {
@@ -216,6 +214,7 @@ final class MoveRun {
                 }
             }
         }
+        Sequences.advance(target, generators); // the fence holds the source still: no new ids
         ShardMap next = rows.next(current.map(), job.to());
         TopologyVersion published = store.publish(current.version(), next, reason())
                 .orElseThrow(() -> new MoveRefusedException("move of " + job.what() + ": the topology changed during the"

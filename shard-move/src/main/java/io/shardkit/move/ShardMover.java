@@ -192,6 +192,10 @@ public final class ShardMover implements AutoCloseable {
      */
     public io.shardkit.move.verify.DiffReport verify(long jobId) {
         MoveJob job = jobs.get(jobId);
+        if (job.mode() == MoveMode.BLOCK_WRITES) {
+            throw new MoveRefusedException("job " + jobId + " moves in block-writes mode: its copy is verified as part"
+                    + " of its cutover, while the fence holds the source still");
+        }
         if (job.state() != State.CATCHING_UP && job.state() != State.VERIFIED) {
             throw new MoveRefusedException("job " + jobId + " is " + job.state() + " — verify compares an online move that"
                     + " is CATCHING_UP or VERIFIED (start it first; after the switch the target moves on)");

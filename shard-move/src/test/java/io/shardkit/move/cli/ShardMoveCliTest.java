@@ -259,8 +259,10 @@ class ShardMoveCliTest {
         assertEquals(0, start.exitCode(), start.all());
         assertEquals("COPYING", json(start).at("/job/state").asText(), "block-writes: the fence is installed, still open");
         assertEquals(0, count("db2"), "nothing copied before the cutover");
+        long tenant = 1_000;
+        while (!cluster.shardFor(tenant).equals(io.shardkit.router.ShardId.of("s1"))) tenant++;
         try (Connection c = open("db1"); Statement s = c.createStatement()) {
-            s.execute("insert into orders values (26, 182)"); // the fence is open: writes go on
+            s.execute("insert into orders values (26, " + tenant + ")"); // the fence is open: writes go on
         }
         Run verify = run("--config", config, "verify", "--job", "1");
         assertEquals(1, verify.exitCode(), verify.all());
@@ -273,19 +275,24 @@ class ShardMoveCliTest {
         assertEquals(26, count("db2"));
 
         cluster.refreshTopology();
-        Run tenant = run("--config", config, "--output", "json", "move", "--tenant", "182", "--key-column", "customer_id",
-                "--to", "s0");
-        assertEquals(0, tenant.exitCode(), tenant.all());
-        JsonNode moved = json(tenant);
-        assertEquals("182", moved.get("tenant").asText());
+        Run busy = run("--config", config, "move", "--tenant", Long.toString(tenant), "--key-column", "customer_id", "--to", "s0");
+        assertEquals(1, busy.exitCode(), busy.all());
+        assertTrue(busy.err().contains("job 1 is moving shard s1 (SWITCHED) — finish it first"), busy.all());
+        assertEquals(0, run("--config", config, "finish", "--job", "1").exitCode());
+        Run moveTenant = run("--config", config, "--output", "json", "move", "--tenant", Long.toString(tenant), "--key-column",
+                "customer_id", "--to", "s0");
+        assertEquals(0, moveTenant.exitCode(), moveTenant.all());
+        JsonNode moved = json(moveTenant);
+        assertEquals(Long.toString(tenant), moved.get("tenant").asText());
         assertEquals("s1", moved.get("shard").asText());
         assertEquals("s0", moved.get("toShard").asText());
         assertEquals(1, moved.get("rowsTotal").asLong());
         assertEquals(3, moved.get("version").asLong());
-        assertTrue(tenant.err().contains("tenant 182 of s1 moved from db2 to db0"), tenant.all());
+        assertTrue(moveTenant.err().contains("tenant " + tenant + " of s1 moved from db2 to db0"), moveTenant.all());
         assertEquals(1, count("db0"));
         Run status = run("--config", config, "status");
-        assertTrue(status.out().lines().anyMatch(l -> l.matches("2 +tenant 182 \\(customer_id\\) s1 -> s0 +db2 +db0 .*SWITCHED.*")),
+        long t = tenant;
+        assertTrue(status.out().lines().anyMatch(l -> l.matches("2 +tenant " + t + " \\(customer_id\\) s1 -> s0 +db2 +db0 .*SWITCHED.*")),
                 status.all());
 
         for (String[] args : List.of(new String[] {"move", "--shard", "s1", "--tenant", "3", "--to", "db2"},
@@ -312,7 +319,7 @@ class ShardMoveCliTest {
     void badUsageExits2WithTheUsageAndAConfigurationWithoutTopologyIsRefused(@TempDir Path dir) throws IOException {
         Run none = run();
         assertEquals(2, none.exitCode());
-        assertTrue(none.err().startsWith("shard-move: missing a command — one of move, resume, cancel, finish, status,"
+        assertTrue(none.err().startsWith("shard-move: missing a command — one of plan, move, start, cutover, verify, resume, cancel, finish, status,"
                 + " topology\nMoves logical shards"), none.all());
         assertTrue(none.err().contains("Usage: shard-move "), none.all());
 
@@ -323,7 +330,7 @@ class ShardMoveCliTest {
 
         Run noShard = run("--config", "x.yml", "move", "--to", "db2");
         assertEquals(2, noShard.exitCode());
-        assertTrue(noShard.err().startsWith("Missing required option: '--shard=ID'"), noShard.all());
+        assertTrue(noShard.err().startsWith("name what moves: --shard ID or --tenant KEY (one of them)"), noShard.all());
         assertTrue(noShard.err().contains("Usage: shard-move move "), noShard.all());
 
         Run badJob = run("--config", "x.yml", "finish", "--job", "seven");
