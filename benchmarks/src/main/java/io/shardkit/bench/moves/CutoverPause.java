@@ -26,8 +26,9 @@ import org.jooq.impl.DSL;
  * The write pause at cutover under a steady 200 writes/s: a logical shard of {@code rows} rows moved back and forth
  * between two embedded PostgreSQL databases, {@code moves} times, while a paced writer inserts into every shard.
  * Reports each move's pause (fence closed → new version published), the latency of the writes that met it, and the
- * writes that failed. Run: {@code java -cp benchmarks/target/benchmarks.jar io.shardkit.bench.moves.CutoverPause
- * [moves] [rows] [ONLINE|BLOCK_WRITES]}.
+ * writes that failed. With {@code tenant}, one tenant of {@code rows} rows moves back and forth between shards s1 and s2
+ * instead, and half the writes are the tenant's. Run: {@code java -cp benchmarks/target/benchmarks.jar
+ * io.shardkit.bench.moves.CutoverPause [moves] [rows] [ONLINE|BLOCK_WRITES] [shard|tenant]}.
  */
 public final class CutoverPause {
     interface Orders {
@@ -41,40 +42,44 @@ public final class CutoverPause {
         int moves = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int rows = args.length > 1 ? Integer.parseInt(args[1]) : 50_000;
         MoveMode mode = args.length > 2 ? MoveMode.valueOf(args[2]) : MoveMode.ONLINE;
+        boolean tenantMoves = args.length > 3 && args[3].equals("tenant");
         List<String> names = List.of("control", "db0", "db1", "db2");
         try (EmbeddedShards dbs = EmbeddedShards.start(Engine.POSTGRES, names.size())) {
             for (int i = 1; i < names.size(); i++) {
                 try (Connection c = dbs.database(i).open(); Statement s = c.createStatement()) {
-                    s.execute("create table orders (id bigint primary key, customer_id bigint not null, note varchar(40))");
+                    s.execute("create table orders (id bigint not null, customer_id bigint not null, note varchar(40), primary key ("
+                            + (tenantMoves ? "customer_id, id" : "id") + "))"); // a tenant's row filter needs its key in the primary key
                 }
             }
             ShardCluster.Builder b = ShardCluster.builder();
             for (int i = 0; i < names.size(); i++) {
                 b.database(names.get(i), dbs.database(i).jdbcUrl(), dbs.database(i).username(), dbs.database(i).password());
             }
+            if (tenantMoves) b.shard("s2", "db2").keyType(io.shardkit.router.ShardKeyType.LONG);
             ClusterConfig config = b.shard("s0", "db0").shard("s1", "db1").jump()
                     .topology(new TopologyConfig("control", 100L, true, 5_000L, "app")).toConfig();
             try (ShardCluster app = ShardCluster.create(config)) {
                 AtomicLong ids = new AtomicLong();
-                load(app, rows, ids);
+                long tenant = tenantMoves ? load(app, rows, ids, true) : load(app, rows, ids, false);
                 Orders orders = app.repository(Orders.class, dsl -> (customer, id) -> dsl.insertInto(DSL.table("orders"))
                         .columns(DSL.field("id"), DSL.field("customer_id"), DSL.field("note"))
                         .values(id, customer, "steady").execute());
                 ConcurrentLinkedQueue<Write> writes = new ConcurrentLinkedQueue<>();
                 AtomicBoolean stop = new AtomicBoolean();
-                Thread pacer = Thread.ofPlatform().name("pacer").start(() -> pace(app, orders, ids, writes, stop));
+                Thread pacer = Thread.ofPlatform().name("pacer").start(() -> pace(app, orders, ids, writes, stop,
+                        tenantMoves ? tenant : -1));
                 List<long[]> windows = new ArrayList<>(); // [closed, published] nanos, per move
                 List<MoveReport> reports = new ArrayList<>();
                 List<String> refused = new ArrayList<>();
                 try (ShardMover mover = ShardMover.configure(config.withShardMap(config.shardMap())).load()) {
                     Thread.sleep(2_000);
-                    String at = "db1";
+                    String at = tenantMoves ? "s1" : "db1";
                     for (int m = 0; m < moves; m++) {
-                        String to = at.equals("db1") ? "db2" : "db1";
+                        String to = tenantMoves ? (at.equals("s1") ? "s2" : "s1") : at.equals("db1") ? "db2" : "db1";
                         long before = System.nanoTime();
                         MoveReport r;
                         try {
-                            r = mover.moveShard("s1", to, null, mode);
+                            r = tenantMoves ? mover.moveTenant(tenant, "customer_id", to, mode) : mover.moveShard("s1", to, null, mode);
                         } catch (io.shardkit.move.MoveRefusedException e) {
                             refused.add(e.getMessage()); // undone: the shard stays, the next attempt tries again
                             System.err.println("move " + (m + 1) + " refused: " + e.getMessage());
@@ -84,8 +89,8 @@ public final class CutoverPause {
                         windows.add(new long[] {after - r.pause().toNanos(), after});
                         reports.add(r);
                         mover.finish(r.job());
-                        System.err.printf(Locale.ROOT, "move %d: s1 %s -> %s, %d rows, pause %d ms, whole move %d ms%n", m + 1,
-                                r.from(), r.to(), r.rows(), r.pause().toMillis(), (after - before) / 1_000_000);
+                        System.err.printf(Locale.ROOT, "move %d: %s %s -> %s, %d rows, pause %d ms, whole move %d ms%n", m + 1,
+                                tenantMoves ? "tenant " + tenant : "s1", r.from(), r.to(), r.rows(), r.pause().toMillis(), (after - before) / 1_000_000);
                         at = to;
                         Thread.sleep(1_000);
                     }
@@ -93,18 +98,19 @@ public final class CutoverPause {
                     stop.set(true);
                     pacer.join();
                 }
-                report(mode, rows, reports, windows, new ArrayList<>(writes));
+                report(mode + (tenantMoves ? ", one tenant" : ""), rows, reports, windows, new ArrayList<>(writes));
                 System.out.printf(Locale.ROOT, "moves refused (and undone): %d %s%n", refused.size(), refused);
             }
         }
     }
 
-    private static void load(ShardCluster app, int rows, AtomicLong ids) {
-        long customer = 0;
+    /** {@code rows} rows on s1, each of another customer or (one tenant) all of one; returns the last customer. */
+    private static long load(ShardCluster app, int rows, AtomicLong ids, boolean oneTenant) {
+        long customer = nextOnS1(app, 0);
         List<Object[]> batch = new ArrayList<>();
         while (batch.size() < rows) {
-            if (app.shardFor(customer).equals(ShardId.of("s1"))) batch.add(new Object[] {ids.incrementAndGet(), customer, "loaded"});
-            customer++;
+            batch.add(new Object[] {ids.incrementAndGet(), customer, "loaded"});
+            if (!oneTenant && batch.size() < rows) customer = nextOnS1(app, customer + 1);
         }
         var dsl = app.dsl(ShardId.of("s1"));
         List<org.jooq.Field<?>> columns = List.of(DSL.field("id"), DSL.field("customer_id"), DSL.field("note"));
@@ -113,18 +119,27 @@ public final class CutoverPause {
             for (int i = from + 1; i < Math.min(batch.size(), from + 1_000); i++) values = values.values(batch.get(i));
             values.execute();
         }
+        return customer;
+    }
+
+    private static long nextOnS1(ShardCluster app, long from) {
+        long customer = from;
+        while (!app.shardFor(customer).equals(ShardId.of("s1"))) customer++;
+        return customer;
     }
 
     /** 200 writes a second, one every 5 ms, each on a virtual thread so a paused write does not delay the next. */
+    /** With a {@code tenant} (not -1), every other write is the tenant's, and only those meet its moves. */
     private static void pace(ShardCluster app, Orders orders, AtomicLong ids, ConcurrentLinkedQueue<Write> out,
-                             AtomicBoolean stop) {
+                             AtomicBoolean stop, long tenant) {
         long next = System.nanoTime();
         while (!stop.get()) {
             next += 5_000_000L;
             LockSupport.parkNanos(next - System.nanoTime());
             Thread.ofVirtual().start(() -> {
-                long customer = ThreadLocalRandom.current().nextLong(1_000_000);
-                boolean moving = app.shardFor(customer).equals(ShardId.of("s1"));
+                long customer = tenant >= 0 && ThreadLocalRandom.current().nextBoolean() ? tenant
+                        : ThreadLocalRandom.current().nextLong(1_000_000);
+                boolean moving = tenant >= 0 ? customer == tenant : app.shardFor(customer).equals(ShardId.of("s1"));
                 long start = System.nanoTime();
                 boolean ok = true;
                 try {
@@ -137,7 +152,7 @@ public final class CutoverPause {
         }
     }
 
-    private static void report(MoveMode mode, int rows, List<MoveReport> reports, List<long[]> windows, List<Write> writes) {
+    private static void report(String mode, int rows, List<MoveReport> reports, List<long[]> windows, List<Write> writes) {
         List<Long> pauses = reports.stream().map(r -> r.pause().toMillis()).sorted().toList();
         List<Long> met = new ArrayList<>();
         for (Write w : writes) {
