@@ -4,7 +4,7 @@ import io.shardkit.router.ShardException;
 
 /** A move that cannot be done as asked, refused before anything changed; the message says why and what to do. */
 public final class MoveRefusedException extends ShardException {
-    MoveRefusedException(String message) {
+    public MoveRefusedException(String message) {
         super(Code.CONFIG, message);
     }
 }

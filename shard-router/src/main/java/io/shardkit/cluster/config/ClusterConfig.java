@@ -41,6 +41,17 @@ public record ClusterConfig(
         return ClusterPlan.compile(this).warnings();
     }
 
+    /**
+     * The router a cluster built from this description routes by (pins, strategy, key type), checked as
+     * {@link #validate()} checks it; nothing connects. A tool that places rows as the cluster would (an import) routes
+     * with it, from {@code withShardMap(store.latest().map())}.
+     *
+     * @throws ShardConfigException listing every problem
+     */
+    public io.shardkit.router.ShardRouter router() {
+        return ClusterPlan.compile(this).router();
+    }
+
     /** The same cluster with a static topology. */
     public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
                          String keyType, Map<String, String> pins, ReadsConfig reads, MigrationsConfig migrations) {
