@@ -44,7 +44,7 @@ import picocli.CommandLine.Spec;
                         + " pools of its own, at most 4 connections per database it touches."},
         subcommands = {
                 Commands.Move.class, Commands.Resume.class, Commands.Cancel.class, Commands.Finish.class,
-                Commands.Status.class, Commands.Topology.class},
+                Commands.Status.class, Commands.Topology.class, Commands.Import.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {},
         footerHeading = "%nExamples:%n",
@@ -52,6 +52,7 @@ import picocli.CommandLine.Spec;
                 "  shard-move --config shards.yml move --shard s3 --to db4",
                 "  shard-move --config shards.yml status",
                 "  shard-move --config shards.yml finish --job 7",
+                "  shard-move --config shards.yml import --from legacy --key-column customer_id",
                 "  shard-move --config shards.yml --output json topology show"})
 public final class ShardMoveCli implements Callable<Integer> {
     /** The output formats of {@code --output}. */
