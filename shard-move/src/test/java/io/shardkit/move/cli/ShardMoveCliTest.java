@@ -250,7 +250,7 @@ class ShardMoveCliTest {
         Run none = run();
         assertEquals(2, none.exitCode());
         assertTrue(none.err().startsWith("shard-move: missing a command — one of move, resume, cancel, finish, status,"
-                + " topology\nMoves logical shards"), none.all());
+                + " topology, import\nMoves logical shards"), none.all());
         assertTrue(none.err().contains("Usage: shard-move "), none.all());
 
         Run unknownCommand = run("--config", "x.yml", "frobnicate");
