@@ -1,8 +1,9 @@
 /**
  * Shardkit's mover: a logical shard moved to another database behind a write fence, verified, and cut over by
  * publishing the next version of the shared topology ({@code io.shardkit.move}). The fence's H2 trigger class is
- * exported to H2 alone, which instantiates it. The {@code shard-move} command line ({@code io.shardkit.move.cli}) is a
- * program, not API, and is not exported.
+ * exported to H2 alone, which instantiates it. A single database is imported into the cluster by
+ * {@code DatabaseImports}, whose engine ({@code io.shardkit.move.ingest}) is internal. The {@code shard-move} command
+ * line ({@code io.shardkit.move.cli}) is a program, not API, and is not exported.
  */
 module io.shardkit.move {
     requires transitive io.shardkit.router;

@@ -2,9 +2,9 @@ package io.shardkit.move;
 
 import io.shardkit.router.ShardException;
 
-/** A move that cannot be done as asked, refused before anything changed; the message says why and what to do. */
+/** A move or an import that cannot be done as asked, refused before anything changed; the message says why and what to do. */
 public final class MoveRefusedException extends ShardException {
-    MoveRefusedException(String message) {
+    public MoveRefusedException(String message) {
         super(Code.CONFIG, message);
     }
 }

@@ -37,6 +37,7 @@ public final class ShardMover implements AutoCloseable {
     private final TopologyStore store;
     private final MoveJobs jobs;
     private final Options options;
+    private final DatabaseImports imports;
 
     /** What a mover runs with; see {@link Settings}. */
     record Options(int batch, Duration pauseBudget, Duration lease, String owner, Consumer<MoveJob> onState) {
@@ -61,6 +62,7 @@ public final class ShardMover implements AutoCloseable {
         }
         Duration budget = Duration.ofMillis(config.topology().pauseBudgetMs() == null ? 5_000 : config.topology().pauseBudgetMs());
         this.options = new Options(s.batch, budget, s.lease, s.owner, s.onState);
+        this.imports = new DatabaseImports(config, databases, store, options);
     }
 
     /** Settings of a mover for {@code config} (which must name a topology store). */
@@ -298,6 +300,16 @@ public final class ShardMover implements AutoCloseable {
                     + " expire (that mover stopped) or for it to finish");
         }
         return jobs.get(jobId);
+    }
+
+    /** Imports a single database into the cluster; see {@link DatabaseImports#start}. */
+    public ImportReport importDatabase(ImportRequest request) {
+        return imports.start(request);
+    }
+
+    /** Import jobs: resume, cancel, verify, list; see {@link DatabaseImports}. */
+    public DatabaseImports imports() {
+        return imports;
     }
 
     @Override

@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 Commands.Plan.class, Commands.Move.class, Commands.Start.class, Commands.Cutover.class,
                 Commands.Verify.class, Commands.Resume.class, Commands.Cancel.class, Commands.Finish.class,
-                Commands.Status.class, Commands.Topology.class},
+                Commands.Status.class, Commands.Topology.class, Commands.Import.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {},
         footerHeading = "%nExamples:%n",
@@ -56,6 +56,7 @@ import picocli.CommandLine.Spec;
                 "  shard-move --config shards.yml cutover --job 8",
                 "  shard-move --config shards.yml status",
                 "  shard-move --config shards.yml finish --job 7",
+                "  shard-move --config shards.yml import --from legacy --key-column customer_id",
                 "  shard-move --config shards.yml --output json topology show"})
 public final class ShardMoveCli implements Callable<Integer> {
     /** The output formats of {@code --output}. */

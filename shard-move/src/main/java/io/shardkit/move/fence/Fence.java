@@ -70,6 +70,7 @@ public final class Fence {
     public String close() {
         String token = java.util.UUID.randomUUID().toString();
         setState("CLOSED", token);
+        dialect.afterClose(db, q(TABLE), name);
         return token;
     }
 

@@ -57,6 +57,10 @@ abstract class FenceDialect {
 
     abstract boolean isLockTimeout(DataAccessException e);
 
+    /** Once the close has committed: waits for writers that got past it on a stale read (H2 only). */
+    void afterClose(org.jooq.DSLContext db, String fenceTable, String fence) {
+    }
+
     static String sqlState(DataAccessException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof java.sql.SQLException s && s.getSQLState() != null) return s.getSQLState();
@@ -219,6 +223,29 @@ abstract class FenceDialect {
         @Override
         boolean isLockTimeout(DataAccessException e) {
             return sqlState(e).equals("HYT00");
+        }
+
+        /**
+         * H2 runs a trigger's statements on the snapshot of the statement that fired it: a writer whose INSERT began
+         * before the close committed waits for the fence row's lock, then still reads OPEN and writes (an import under
+         * six writers saw 3 such rows land after the close). So: wait until every statement that began before the
+         * close has ended, then take the fence row's lock once more, which waits for those writers' commits.
+         */
+        @Override
+        void afterClose(org.jooq.DSLContext db, String fenceTable, String fence) {
+            Object closed = db.fetchValue("select current_timestamp(9)");
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (System.nanoTime() < deadline && ((Number) db.fetchValue("select count(*) from information_schema.sessions"
+                    + " where session_id <> session_id() and executing_statement_start < ?", closed)).longValue() > 0) {
+                try {
+                    Thread.sleep(2);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+            db.transaction(cfg -> org.jooq.impl.DSL.using(cfg).fetch("select state from " + fenceTable
+                    + " where name = ? for update", fence));
         }
     }
 }

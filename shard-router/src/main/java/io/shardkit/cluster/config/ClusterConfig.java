@@ -41,6 +41,17 @@ public record ClusterConfig(
         return ClusterPlan.compile(this).warnings();
     }
 
+    /**
+     * The router a cluster built from this description routes by (pins, strategy, key type), checked as
+     * {@link #validate()} checks it; nothing connects. A tool that places rows as the cluster would (an import) routes
+     * with it, from {@code withShardMap(store.latest().map())}; so does a tenant move, to find the tenant's shard.
+     *
+     * @throws ShardConfigException listing every problem
+     */
+    public io.shardkit.router.ShardRouter router() {
+        return ClusterPlan.compile(this).router();
+    }
+
     /** The same cluster with a static topology. */
     public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
                          String keyType, Map<String, String> pins, ReadsConfig reads, MigrationsConfig migrations) {
@@ -74,16 +85,6 @@ public record ClusterConfig(
     public ClusterConfig withShardMap(ShardMap map) {
         return new ClusterConfig(databases, map.shards(), map.strategy(), map.keyType(), map.pins(), reads, migrations,
                 topology);
-    }
-
-    /**
-     * The router this description compiles to: what {@code cluster.dsl(key)} would route by, without opening a pool
-     * (a mover routes a tenant or an imported row with it).
-     *
-     * @throws ShardConfigException listing every problem of the description
-     */
-    public io.shardkit.router.ShardRouter router() {
-        return io.shardkit.cluster.internal.ClusterPlan.compile(this).router();
     }
 
     /**
