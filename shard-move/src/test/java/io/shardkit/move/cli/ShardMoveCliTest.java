@@ -320,8 +320,7 @@ class ShardMoveCliTest {
         Run none = run();
         assertEquals(2, none.exitCode());
         assertTrue(none.err().startsWith("shard-move: missing a command — one of plan, move, start, cutover, verify, resume,"
-                + " cancel, finish, status, topology, import
-Moves logical shards"), none.all());
+                + " cancel, finish, status, topology, import\nMoves logical shards"), none.all());
         assertTrue(none.err().contains("Usage: shard-move "), none.all());
 
         Run unknownCommand = run("--config", "x.yml", "frobnicate");
