@@ -11,6 +11,8 @@ import io.shardkit.router.RowIdGenerator;
 import io.shardkit.router.RowIds;
 import io.shardkit.router.ShardId;
 import io.shardkit.samples.Orders.Order;
+import io.shardkit.test.EmbeddedShards;
+import io.shardkit.test.Engine;
 import io.shardkit.test.ReplicatedPostgres;
 import io.shardkit.test.TestDatabase;
 import java.io.IOException;
@@ -35,7 +37,8 @@ import java.util.stream.Stream;
  * A small multi-tenant orders service on 4 embedded shards: it reads {@code shards.yml}, migrates every shard
  * with {@code ShardMigrator}, routes 1,000 customers' orders by customer id, reads some back by key and prints where
  * everything landed. H2 files by default; {@code --engine=postgres} runs it on embedded PostgreSQL with a streaming
- * replica per database, and tours replica reads and read-your-writes.
+ * replica per database, and tours replica reads and read-your-writes; then {@link GrowingTour} grows another cluster
+ * by a database while it writes.
  */
 public final class OrdersSample {
     static final int SHARDS = 4;
@@ -55,7 +58,7 @@ public final class OrdersSample {
     private OrdersSample() {
     }
 
-    public static void main(String[] args) {
+    public static void main(String[] args) throws InterruptedException {
         String engine = "h2";
         Path data = Path.of("target", "sample-shards");
         for (String arg : args) {
@@ -70,6 +73,9 @@ public final class OrdersSample {
                 try (ReplicatedPostgres pg = ReplicatedPostgres.start(SHARDS)) {
                     run(new Setup("4 embedded PostgreSQL databases, each with a streaming replica", "/shards-replicated.yml",
                             replicated(pg), ReplicaTour.on(pg)), System.out);
+                }
+                try (EmbeddedShards dbs = EmbeddedShards.start(Engine.POSTGRES, GrowingTour.DATABASES)) {
+                    GrowingTour.run(dbs, System.out);
                 }
             }
             default -> usage("unknown engine '" + engine + "'");
@@ -180,7 +186,7 @@ public final class OrdersSample {
         }
     }
 
-    private static String resource(String name) {
+    static String resource(String name) {
         try (InputStream in = OrdersSample.class.getResourceAsStream(name)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         } catch (IOException e) {

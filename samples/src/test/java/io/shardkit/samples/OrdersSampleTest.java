@@ -4,7 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.shardkit.cluster.config.ClusterConfig;
+import io.shardkit.move.MoveReport;
 import io.shardkit.router.ShardId;
+import io.shardkit.test.EmbeddedShards;
+import io.shardkit.test.Engine;
+import io.shardkit.test.TestDatabase;
 import io.shardkit.test.ReplicatedPostgres;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -13,7 +18,10 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,6 +87,53 @@ class OrdersSampleTest {
         assertEquals(before + 1, count(output, "the writing session's read (read-your-writes):"), output);
         assertEquals(before + 1, count(output, "the next request reads the replica again:"), output);
         assertTrue(output.contains("its consistency token, for the next request:   s"), output);
+    }
+
+    /**
+     * The growing chapter: 4 logical shards moved online onto a 5th database while two instances write; every move
+     * verified clean, no write failed, and every acknowledged order is where the cluster routes it, once.
+     */
+    @Test
+    void onPostgresTheClusterGrowsByADatabaseWhileWritesGoOn() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        GrowingTour.Report report;
+        try (EmbeddedShards dbs = EmbeddedShards.start(Engine.POSTGRES, GrowingTour.DATABASES)) {
+            report = GrowingTour.run(dbs, new PrintStream(printed, true, StandardCharsets.UTF_8));
+            // Past the cluster, in the databases themselves: each moved shard's rows are in its schema on db4 only.
+            for (String shard : GrowingTour.MOVING) {
+                int n = Integer.parseInt(shard.substring(1));
+                long moved = report.moves().stream().filter(m -> m.shard().equals(shard)).findFirst().orElseThrow().rows();
+                assertEquals(0, ordersIn(dbs.database(1 + n / 4), shard), shard + " at its old place after finish");
+                assertTrue(ordersIn(dbs.database(5), shard) >= moved, shard + " on db4");
+            }
+        }
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertEquals(GrowingTour.MOVING, report.moves().stream().map(MoveReport::shard).toList(), output);
+        for (MoveReport move : report.moves()) {
+            assertEquals(GrowingTour.NEW_DATABASE, move.to().database(), output);
+            assertTrue(move.verify().clean(), move.shard() + ": " + move.verify());
+            assertTrue(move.verify().rows() > 0 && move.rows() > 0, move.shard() + " moved no rows: " + move);
+        }
+        assertEquals(List.of(2L, 3L, 4L, 5L), report.moves().stream().map(MoveReport::version).toList(), "one version a move");
+        assertEquals(List.of(), report.failedWrites(), output);
+        assertTrue(report.check().exact(), report.check() + "\n" + output);
+        assertEquals(report.acknowledged(), report.check().foundOnce());
+        assertTrue(report.acknowledged() > GrowingTour.PRELOADED + 500, "the writers wrote during the moves: " + output);
+        assertEquals(5, report.latest().version());
+        Map<String, Long> shardsPerDatabase = report.latest().map().shards().stream()
+                .collect(Collectors.groupingBy(ClusterConfig.ShardConfig::database, TreeMap::new, Collectors.counting()));
+        assertEquals(Map.of("db0", 3L, "db1", 3L, "db2", 3L, "db3", 3L, "db4", 4L), shardsPerDatabase);
+        assertEquals(0, report.before().get("db4")[1], "db4 held nothing before the moves");
+        assertEquals(report.acknowledged(), report.after().values().stream().mapToInt(r -> r[1]).sum(), output);
+        assertTrue(output.contains("\nmove s15 db3/s15 -> db4/s15  "), output);
+        assertTrue(output.contains(", 0 failed, "), output);
+    }
+
+    private static long ordersIn(TestDatabase db, String schema) throws Exception {
+        try (Connection c = db.open(); ResultSet rs = c.createStatement().executeQuery("select count(*) from " + schema + ".orders")) {
+            rs.next();
+            return rs.getLong(1);
+        }
     }
 
     private static int count(String output, String label) {
