@@ -1,11 +1,9 @@
 package io.shardkit.move;
 
 import io.shardkit.cluster.config.ClusterConfig;
-import io.shardkit.cluster.config.ClusterConfig.ShardConfig;
 import io.shardkit.cluster.topology.TopologyStore;
 import io.shardkit.cluster.topology.TopologyVersion;
 import io.shardkit.move.MoveJob.State;
-import io.shardkit.move.MoveReport.Place;
 import io.shardkit.move.copy.Catalog;
 import io.shardkit.move.copy.TableInfo;
 import io.shardkit.move.fence.Fence;
@@ -15,7 +13,6 @@ import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.jooq.DSLContext;
-import org.jooq.SQLDialect;
 import org.jooq.impl.DataSourceConnectionProvider;
 
 /**
@@ -220,7 +217,6 @@ public final class ShardMover implements AutoCloseable {
                 "the topology store holds no version yet — start an instance (or the cluster) once to publish version 1"));
         return ResolvedMove.of(request, current, databases);
     }
-
 
     /**
      * Runs a job on from the state it recorded (its mover died or was stopped); returns once SWITCHED. Refused while

@@ -159,20 +159,7 @@ final class ImportOutput {
     }
 
     private static String table(List<String[]> rows) {
-        int columns = rows.getFirst().length;
-        int[] width = new int[columns];
-        for (String[] row : rows) {
-            for (int c = 0; c < columns; c++) width[c] = Math.max(width[c], row[c].length());
-        }
-        StringBuilder out = new StringBuilder();
-        for (String[] row : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int c = 0; c < columns; c++) {
-                line.append(c == columns - 1 ? row[c] : row[c] + " ".repeat(width[c] - row[c].length()) + "  ");
-            }
-            out.append(line.toString().stripTrailing()).append('\n');
-        }
-        return out.toString();
+        return Text.table(rows);
     }
 
     private static String write(ObjectNode root) {

@@ -142,7 +142,8 @@ final class Text {
         return s == null ? "" : s;
     }
 
-    private static String table(List<String[]> rows) {
+    /** Rows as columns two spaces apart, each as wide as its widest cell; the first row is the header. */
+    static String table(List<String[]> rows) {
         int columns = rows.getFirst().length;
         int[] width = new int[columns];
         for (String[] row : rows) {
