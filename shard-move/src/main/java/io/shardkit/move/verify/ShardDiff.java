@@ -50,7 +50,7 @@ public final class ShardDiff {
         }
     }
 
-    private static void compareChunk(TableInfo t, KeysetPages source, KeysetPages target, Result<Record> mine,
+    static void compareChunk(TableInfo t, KeysetPages source, KeysetPages target, Result<Record> mine,
                                      Result<Record> theirs, List<Mismatch> out) {
         Map<String, Record> left = rows(source, mine);
         Map<String, Record> right = rows(target, theirs);
@@ -87,7 +87,7 @@ public final class ShardDiff {
         return left;
     }
 
-    private static boolean same(Record a, Record b) {
+    static boolean same(Record a, Record b) {
         return Canonical.row(a.intoArray()).equals(Canonical.row(b.intoArray()));
     }
 
@@ -97,7 +97,7 @@ public final class ShardDiff {
         return byKey;
     }
 
-    private static Mismatch mismatch(TableInfo t, Object[] key, Mismatch.Kind kind) {
+    static Mismatch mismatch(TableInfo t, Object[] key, Mismatch.Kind kind) {
         return new Mismatch(t.name(), Arrays.stream(key).map(Canonical::of).toList(), kind, Arrays.asList(key));
     }
 }
