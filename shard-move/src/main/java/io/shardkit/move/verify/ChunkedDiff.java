@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Consumer;
 import org.jooq.Condition;
 import org.jooq.DSLContext;
@@ -51,55 +54,68 @@ public final class ChunkedDiff {
             progress.create();
             if (b.restart) progress.clear();
         }
-        Map<String, Long> compared = new LinkedHashMap<>();
-        List<Mismatch> mismatches = new ArrayList<>();
-        Set<String> reported = new HashSet<>();
-        if (progress != null) progress.mismatches().forEach(m -> add(m, mismatches, reported));
-        long[] chunks = new long[2];
-        long fetched = 0;
-        for (TableInfo t : b.tables) {
-            VerifyProgress.Saved saved = progress == null ? null : progress.load(t.name());
-            if (saved != null && saved.finished()) {
-                compared.put(t.name(), saved.rows());
-                continue;
-            }
-            if (t.primaryKey().isEmpty()) {
-                throw new IllegalArgumentException("table " + t.name() + " has no primary key: its rows cannot be"
-                        + " chunked and matched — give it one, or leave it out of the tables to verify");
-            }
-            RowHash.Plan plan = b.sqlHashes ? RowHash.plan(t, b.source, b.sourceSchema, b.target, b.targetSchema)
-                    : RowHash.Plan.java("SQL hashes turned off");
-            if (plan.hash() == null) log.info("table {} compared in Java: {}", t.name(), plan.reason());
-            Condition filter = b.filters.get(t.name());
-            Side source = new Side(b.source, b.sourceSchema, t, filter, plan.hash());
-            Side target = new Side(b.target, b.targetSchema, t, filter, plan.hash());
-            long[] rows = {saved == null ? 0 : saved.rows()};
-            long[] tableMismatches = {saved == null ? 0 : saved.mismatches()};
-            new TableWalk(t, source, target, plan.hash() != null, b.chunkSize, b.leafSize).run(
+        Totals totals = new Totals();
+        if (progress != null) progress.mismatches().forEach(totals::add);
+        // the two databases hash at once; one DSLContext for both sides keeps its queries one after the other
+        try (ExecutorService targetSide = Executors.newVirtualThreadPerTaskExecutor()) {
+            Executor targetHashes = b.source == b.target ? Runnable::run : targetSide;
+            for (TableInfo t : b.tables) table(t, targetHashes, totals);
+        }
+        return new DiffReport(totals.compared, totals.mismatches, totals.chunks, totals.bisected, totals.fetched);
+    }
+
+    private void table(TableInfo t, Executor targetHashes, Totals totals) {
+        VerifyProgress progress = b.progress;
+        VerifyProgress.Saved saved = progress == null ? null : progress.load(t.name());
+        if (saved != null && saved.finished()) {
+            totals.compared.put(t.name(), saved.rows());
+            return;
+        }
+        if (t.primaryKey().isEmpty()) {
+            throw new IllegalArgumentException("table " + t.name() + " has no primary key: its rows cannot be"
+                    + " chunked and matched — give it one, or leave it out of the tables to verify");
+        }
+        RowHash.Plan plan = b.sqlHashes ? RowHash.plan(t, b.source, b.sourceSchema, b.target, b.targetSchema)
+                : RowHash.Plan.java("SQL hashes turned off");
+        if (plan.hash() == null) log.info("table {} compared in Java: {}", t.name(), plan.reason());
+        Condition filter = b.filters.get(t.name());
+        Side source = new Side(b.source, b.sourceSchema, t, filter, plan.hash());
+        Side target = new Side(b.target, b.targetSchema, t, filter, plan.hash());
+        long[] rows = {saved == null ? 0 : saved.rows()};
+        long[] mismatches = {saved == null ? 0 : saved.mismatches()};
+        try {
+            new TableWalk(t, source, target, plan.hash() != null, b.chunkSize, b.leafSize, targetHashes).run(
                     saved == null ? null : saved.lastKey(), (last, chunkRows, found, bisected) -> {
-                        List<Mismatch> fresh = new ArrayList<>();
-                        for (Mismatch m : found) if (add(m, mismatches, reported)) fresh.add(m);
+                        List<Mismatch> fresh = found.stream().filter(totals::add).toList();
                         rows[0] += chunkRows;
-                        tableMismatches[0] += fresh.size();
-                        chunks[0]++;
-                        if (bisected) chunks[1]++;
-                        if (progress != null) {
-                            progress.save(t.name(), last, rows[0], tableMismatches[0], last == null, fresh);
-                        }
+                        mismatches[0] += fresh.size();
+                        totals.chunks++;
+                        if (bisected) totals.bisected++;
+                        if (progress != null) progress.save(t.name(), last, rows[0], mismatches[0], last == null, fresh);
                         b.onChunk.accept(new VerifyChunk(t.name(), chunkRows, rows[0], fresh, bisected,
                                 plan.hash() != null, last == null));
                     });
-            compared.put(t.name(), rows[0]);
-            fetched += source.rowsFetched() + target.rowsFetched();
+        } finally {
+            totals.compared.put(t.name(), rows[0]);
+            totals.fetched += source.rowsFetched() + target.rowsFetched();
         }
-        return new DiffReport(compared, mismatches, chunks[0], chunks[1], fetched);
     }
 
-    /** Adds {@code m} unless its key was reported already (a row two chunks saw, when the sides order keys differently). */
-    private static boolean add(Mismatch m, List<Mismatch> mismatches, Set<String> reported) {
-        if (!reported.add(m.table() + '\u0000' + Canonical.row(m.key().toArray()))) return false;
-        mismatches.add(m);
-        return true;
+    /** What the run found so far, over all tables. */
+    private static final class Totals {
+        final Map<String, Long> compared = new LinkedHashMap<>();
+        final List<Mismatch> mismatches = new ArrayList<>();
+        final Set<String> reported = new HashSet<>();
+        long chunks;
+        long bisected;
+        long fetched;
+
+        /** Adds {@code m} unless its key was reported already (a row two chunks saw, the sides ordering keys apart). */
+        boolean add(Mismatch m) {
+            if (!reported.add(m.table() + '\u0000' + Canonical.row(m.key().toArray()))) return false;
+            mismatches.add(m);
+            return true;
+        }
     }
 
     /** The only mutable type: set what to compare, then {@link #build()}. */

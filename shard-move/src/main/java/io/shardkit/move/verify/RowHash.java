@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
@@ -16,8 +17,8 @@ import org.jooq.SQLDialect;
 import org.jooq.impl.DSL;
 
 /**
- * A row's hash computed by its database: the row's columns written as canonical text, each as {@code <length>:<text>}
- * or {@code N} for NULL (so NULL, '' and 'null' differ, and no column can borrow another's characters), the whole
+ * A row's hash computed by its database: the row's columns written as canonical text, each as a token that cannot run
+ * into the next (so NULL, '' and 'null' differ, and no column can borrow another's characters), the whole
  * hashed with MD5, and a chunk's hashes summed as two 64-bit slices into exact numbers (so the aggregate depends on
  * neither row order nor overflow).
  *
@@ -45,6 +46,7 @@ final class RowHash {
         Map<String, String> sourceTypes = types(source, sourceSchema, t.name());
         Map<String, String> targetTypes = types(target, targetSchema, t.name());
         List<String> templates = new ArrayList<>();
+        List<Boolean> freeText = new ArrayList<>();
         for (String column : t.columns()) {
             String type = sourceTypes.get(column);
             if (type == null || !type.equals(targetTypes.get(column))) {
@@ -55,13 +57,19 @@ final class RowHash {
             if (text.isEmpty()) return Plan.java("column " + column + " of type " + type + " has no exact SQL text");
             int i = templates.size();
             templates.add(text.get().replace("X", "{" + i + "}"));
+            freeText.add(freeText(family, type.substring(0, type.indexOf('|'))));
         }
-        return Plan.sql(new RowHash(family, rowHash(family, templates)));
+        return Plan.sql(new RowHash(family, rowHash(family, templates, freeText)));
     }
 
-    /** The count and hash sum of the rows {@code from} selects, as one query's select list. */
-    List<Field<?>> aggregate(List<Field<Object>> columns) {
-        Field<String> h = DSL.field(rowHash, String.class, columns.toArray(new Object[0]));
+    /** The row hash, one value per row: select it in a derived table as {@code h}, then {@link #aggregate()} it. */
+    Field<?> rowHash(List<Field<Object>> columns) {
+        return DSL.field(rowHash, String.class, columns.toArray(new Object[0]));
+    }
+
+    /** The count and the two hash sums of a derived table's rows, each with its row hash as {@code h}. */
+    List<Field<?>> aggregate() {
+        Field<String> h = DSL.field(DSL.name("h"), String.class);
         return switch (family) {
             case POSTGRES -> List.of(DSL.count(),
                     DSL.field("sum(('x' || substr({0}, 1, 16))::bit(64)::bigint)", BigDecimal.class, h),
@@ -75,19 +83,44 @@ final class RowHash {
         };
     }
 
-    private static String rowHash(SQLDialect family, List<String> texts) {
+    /** PostgreSQL would fold the derived table into the aggregate and compute each row's MD5 twice. */
+    boolean needsFence() {
+        return family == SQLDialect.POSTGRES;
+    }
+
+    /**
+     * Each column as a token that cannot run into the next: free text as {@code <length>:<text>} (NULL: {@code N}),
+     * any other type, whose text never holds a comma, as {@code <text>,} (NULL: {@code N,}).
+     */
+    private static String rowHash(SQLDialect family, List<String> texts, List<Boolean> freeText) {
         List<String> parts = new ArrayList<>();
-        for (String t : texts) {
+        for (int i = 0; i < texts.size(); i++) {
+            String t = texts.get(i);
+            boolean free = freeText.get(i);
             parts.add(switch (family) {
-                case POSTGRES -> "coalesce(length(" + t + ") || ':' || " + t + ", 'N')";
-                case MARIADB, MYSQL -> "coalesce(concat(char_length(" + t + "), ':', " + t + "), 'N')";
-                default -> "coalesce(char_length(" + t + ") || ':' || " + t + ", 'N')";
+                case POSTGRES -> free ? "coalesce(length(" + t + ") || ':' || " + t + ", 'N')"
+                        : "coalesce(" + t + " || ',', 'N,')";
+                case MARIADB, MYSQL -> free ? "coalesce(concat(char_length(" + t + "), ':', " + t + "), 'N')"
+                        : "coalesce(concat(" + t + ", ','), 'N,')";
+                default -> free ? "coalesce(char_length(" + t + ") || ':' || " + t + ", 'N')"
+                        : "coalesce(" + t + " || ',', 'N,')";
             });
         }
         return switch (family) {
             case POSTGRES -> "md5(" + String.join(" || ", parts) + ")";
             case MARIADB, MYSQL -> "md5(concat(" + String.join(", ", parts) + "))";
             default -> "hash('MD5', " + String.join(" || ", parts) + ")";
+        };
+    }
+
+    /** Types whose text may hold any character, a comma too: they are written with their length. */
+    static boolean freeText(SQLDialect family, String dataType) {
+        String type = dataType.toLowerCase(Locale.ROOT);
+        return switch (family) {
+            case POSTGRES -> Set.of("text", "character varying", "character", "json", "jsonb").contains(type);
+            case MARIADB, MYSQL -> Set.of("char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set")
+                    .contains(type);
+            default -> Set.of("character", "character varying", "varchar_ignorecase").contains(type);
         };
     }
 

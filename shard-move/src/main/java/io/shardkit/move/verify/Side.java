@@ -50,8 +50,10 @@ final class Side {
 
     ChunkHash hash(Object[] after, Object[] last) {
         queries++;
-        Record r = db.select(hash.aggregate(pages.columns())).from(pages.table()).where(filter).and(range(after, last))
-                .fetchOne();
+        var rows = db.select(hash.rowHash(pages.columns()).as("h")).from(pages.table()).where(filter)
+                .and(range(after, last));
+        var table = (hash.needsFence() ? rows.offset(0) : rows).asTable("x");
+        Record r = db.select(hash.aggregate()).from(table).fetchOne();
         return new ChunkHash(r.get(0, Long.class), r.get(1, BigDecimal.class), r.get(2, BigDecimal.class));
     }
 

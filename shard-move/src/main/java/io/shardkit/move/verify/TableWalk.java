@@ -3,6 +3,9 @@ package io.shardkit.move.verify;
 import io.shardkit.move.copy.TableInfo;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import org.jooq.Record;
 import org.jooq.Result;
 
@@ -25,8 +28,11 @@ final class TableWalk {
     private final boolean sqlHashes;
     private final int chunk;
     private final int leaf;
+    private final Executor targetSide;
 
-    TableWalk(TableInfo table, Side source, Side target, boolean sqlHashes, int chunk, int leaf) {
+    /** @param targetSide runs the target's hash queries while the source computes its own (direct: one after the other) */
+    TableWalk(TableInfo table, Side source, Side target, boolean sqlHashes, int chunk, int leaf, Executor targetSide) {
+        this.targetSide = targetSide;
         this.table = table;
         this.source = source;
         this.target = target;
@@ -43,8 +49,9 @@ final class TableWalk {
             long rows;
             boolean bisected = false;
             if (sqlHashes) {
-                ChunkHash mine = source.hash(after, last);
-                ChunkHash theirs = target.hash(after, last);
+                ChunkHash[] both = hashes(after, last);
+                ChunkHash mine = both[0];
+                ChunkHash theirs = both[1];
                 rows = mine.rows();
                 if (!mine.sameAs(theirs)) {
                     bisected = true;
@@ -76,12 +83,27 @@ final class TableWalk {
         }
         // both halves are hashed on both sides, not derived by subtraction: with collations that order keys
         // differently, the target's halves need not add up to its whole
-        ChunkHash leftMine = source.hash(after, middle);
-        ChunkHash leftTheirs = target.hash(after, middle);
-        ChunkHash rightMine = source.hash(middle, last);
-        ChunkHash rightTheirs = target.hash(middle, last);
-        bisect(after, middle, leftMine, leftTheirs, found);
-        bisect(middle, last, rightMine, rightTheirs, found);
+        ChunkHash[] left = hashes(after, middle);
+        ChunkHash[] right = hashes(middle, last);
+        bisect(after, middle, left[0], left[1], found);
+        bisect(middle, last, right[0], right[1], found);
+    }
+
+    /** The range's hash on the source and on the target, computed by both databases at once. */
+    private ChunkHash[] hashes(Object[] after, Object[] last) {
+        CompletableFuture<ChunkHash> theirs = CompletableFuture.supplyAsync(() -> target.hash(after, last), targetSide);
+        ChunkHash mine;
+        try {
+            mine = source.hash(after, last);
+        } catch (RuntimeException e) {
+            theirs.join(); // never leave the target's query running behind the caller's back
+            throw e;
+        }
+        try {
+            return new ChunkHash[] {mine, theirs.join()};
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
     }
 
     /** A whole chunk compared in Java; the last chunk's target rows past the source's last key read in pages. */
