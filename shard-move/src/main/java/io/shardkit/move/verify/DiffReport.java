@@ -6,6 +6,8 @@ import java.util.Map;
 /**
  * What a shard diff compared, per table, and every row that differs (never a sample).
  *
+ * <p>{@link ShardDiff} reports no chunk counts (0); {@link ChunkedDiff} does.
+ *
  * @param chunks         key chunks compared by this run (a resumed run counts only its own)
  * @param chunksBisected of those, the chunks that differed and were narrowed down to their rows
  * @param rowsFetched    rows read into Java to be compared, both sides together: 0 when SQL hashes agreed everywhere

@@ -96,7 +96,11 @@ final class TableWalk {
         try {
             mine = source.hash(after, last);
         } catch (RuntimeException e) {
-            theirs.join(); // never leave the target's query running behind the caller's back
+            try {
+                theirs.join(); // never leave the target's query running behind the caller's back
+            } catch (CompletionException alsoFailed) {
+                e.addSuppressed(alsoFailed.getCause());
+            }
             throw e;
         }
         try {
