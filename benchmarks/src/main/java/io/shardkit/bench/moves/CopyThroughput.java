@@ -5,6 +5,7 @@ import io.shardkit.move.copy.Catalog;
 import io.shardkit.move.copy.KeysetPages;
 import io.shardkit.move.copy.TableInfo;
 import io.shardkit.move.online.LogicalReplication;
+import io.shardkit.move.verify.ChunkedDiff;
 import io.shardkit.move.verify.DiffReport;
 import io.shardkit.move.verify.ShardDiff;
 import io.shardkit.test.EmbeddedShards;
@@ -20,7 +21,8 @@ import org.jooq.impl.DSL;
 /**
  * How fast a move copies and verifies a narrow table, beside the same server's own {@code INSERT … SELECT} of it: a
  * table of {@code rows} rows on one embedded PostgreSQL database, copied to another database of the same server by
- * block-writes batches and by logical replication's initial copy, then compared. Run: {@code java -cp
+ * block-writes batches and by logical replication's initial copy, then compared: by the shard diff (rows read and
+ * compared in Java) and by the chunked diff (a count and a hash per chunk, computed by each database). Run: {@code java -cp
  * benchmarks/target/benchmarks.jar io.shardkit.bench.moves.CopyThroughput [rows]}.
  */
 public final class CopyThroughput {
@@ -59,6 +61,18 @@ public final class CopyThroughput {
             DiffReport diff = ShardDiff.compare(List.of(table), t -> pages(source, t), t -> pages(batchTarget, t), 1_000);
             double verify = rate(diff.rows(), t0);
 
+            // the chunked diff: per chunk a count and a hash computed by each database, no rows over the wire
+            double[] hashed = new double[2];
+            int[] chunkSizes = {1_000, 10_000};
+            boolean hashedClean = true;
+            for (int i = 0; i < chunkSizes.length; i++) {
+                t0 = System.nanoTime();
+                DiffReport h = ChunkedDiff.builder().source(source, null).target(batchTarget, null).tables(List.of(table))
+                        .chunkSize(chunkSizes[i]).build().run();
+                hashed[i] = rate(h.rows(), t0);
+                hashedClean &= h.clean() && h.rowsFetched() == 0 && h.rows() == rows;
+            }
+
             System.out.printf(Locale.ROOT, "%nCopy and verify, %,d narrow rows, PostgreSQL database to database (one server)%n", rows);
             System.out.printf(Locale.ROOT, "INSERT ... SELECT in one database (baseline): %,.0f rows/s%n", baseline);
             System.out.printf(Locale.ROOT, "block-writes copy, 1,000-row key batches:      %,.0f rows/s (%.2fx the baseline)%n",
@@ -67,6 +81,10 @@ public final class CopyThroughput {
                     online, online / baseline);
             System.out.printf(Locale.ROOT, "verify, 1,000-row key chunks:                  %,.0f rows/s = %.0f M rows/hour, clean: %b%n",
                     verify, verify * 3_600 / 1e6, diff.clean());
+            for (int i = 0; i < chunkSizes.length; i++) {
+                System.out.printf(Locale.ROOT, "verify by SQL hashes, %,6d-row key chunks:    %,.0f rows/s = %.0f M rows/hour, clean: %b%n",
+                        chunkSizes[i], hashed[i], hashed[i] * 3_600 / 1e6, hashedClean);
+            }
         }
     }
 

@@ -14,7 +14,8 @@ import org.jooq.impl.DSL;
 /** The tables of one schema, read from {@code information_schema}, which PostgreSQL, MariaDB and H2 all have. */
 public final class Catalog {
     /** Shardkit's and Flyway's own tables: never copied, each side keeps its own. */
-    private static final Set<String> NOT_DATA = Set.of("shardkit_fence", "flyway_schema_history");
+    private static final Set<String> NOT_DATA = Set.of("shardkit_fence", "shardkit_verify_progress", "shardkit_verify_mismatch",
+            "flyway_schema_history");
 
     private Catalog() {
     }

@@ -78,7 +78,7 @@ public final class ShardDiff {
         }
     }
 
-    private static void compareChunk(TableInfo t, KeysetPages source, KeysetPages target, Result<Record> mine,
+    static void compareChunk(TableInfo t, KeysetPages source, KeysetPages target, Result<Record> mine,
                                      Result<Record> theirs, List<Mismatch> out) {
         Map<String, Record> left = rows(source, mine);
         Map<String, Record> right = rows(target, theirs);
@@ -115,7 +115,7 @@ public final class ShardDiff {
         return left;
     }
 
-    private static boolean same(Record a, Record b) {
+    static boolean same(Record a, Record b) {
         return Canonical.row(a.intoArray()).equals(Canonical.row(b.intoArray()));
     }
 
@@ -125,7 +125,7 @@ public final class ShardDiff {
         return byKey;
     }
 
-    private static Mismatch mismatch(TableInfo t, Object[] key, Mismatch.Kind kind) {
+    static Mismatch mismatch(TableInfo t, Object[] key, Mismatch.Kind kind) {
         return new Mismatch(t.name(), Arrays.stream(key).map(Canonical::of).toList(), kind, Arrays.asList(key));
     }
 }
