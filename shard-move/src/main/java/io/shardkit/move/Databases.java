@@ -35,6 +35,11 @@ final class Databases implements AutoCloseable {
         return config.databases().get(database);
     }
 
+    /** The control database, which keeps the topology and the jobs. */
+    DSLContext control() {
+        return dsl(config.topology().store());
+    }
+
     /** This configuration with {@code map} as its shard map (to route by a version of the shared topology). */
     ClusterConfig configWith(io.shardkit.cluster.config.ShardMap map) {
         return config.withShardMap(map);

@@ -14,7 +14,9 @@ import io.shardkit.move.fence.Fence;
 import io.shardkit.move.online.LogicalReplication;
 import io.shardkit.move.verify.DiffReport;
 import io.shardkit.move.verify.Mismatch;
+import io.shardkit.move.verify.ChunkedDiff;
 import io.shardkit.move.verify.ShardDiff;
+import io.shardkit.move.verify.VerifyProgress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -147,7 +149,7 @@ final class MoveRun {
         for (TableInfo t : tables) pages(target, job.to(), t).deleteAll(); // a resumed copy starts over
         for (TableInfo t : tables) BatchCopy.copy(pages(source, job.from(), t), target, pages(target, job.to(), t), batch, null);
         long started = System.nanoTime();
-        verify = ShardDiff.compare(tables, t -> pages(source, job.from(), t), t -> pages(target, job.to(), t), batch);
+        verify = diff(false).build().run(); // the fence holds the source still: one pass, nothing to re-read
         verifyTime = Duration.ofNanos(System.nanoTime() - started);
         if (!verify.clean()) {
             throw new MoveRefusedException("move of " + job.what() + ": verify found " + verify.mismatches().size()
@@ -167,12 +169,16 @@ final class MoveRun {
         advance(State.VERIFIED, null, verify.rows() + " rows compared while writes went on");
     }
 
-    /** Near the source's position, every table compared, each differing row re-read 3 times, 200 ms apart. */
+    /**
+     * Near the source's position, every table compared by chunk hashes, each differing row re-read 3 times, 200 ms
+     * apart. Progress is saved per chunk, so a mover that dies mid-compare resumes it; a finished compare starts over.
+     */
     private DiffReport compareWhileWritesGoOn() {
         replication.awaitNearlyCaughtUp(COPY_LIMIT);
         long started = System.nanoTime();
-        DiffReport first = ShardDiff.compareWhileWritesGoOn(tables, t -> pages(source, job.from(), t),
-                t -> pages(target, job.to(), t), batch);
+        VerifyProgress progress = VerifyProgress.of(databases.control(), "move-" + job.id());
+        DiffReport first = diff(true).progress(progress).build().run();
+        progress.clear();
         Map<String, TableInfo> byName = new LinkedHashMap<>();
         tables.forEach(t -> byName.put(t.name(), t));
         List<Mismatch> left;
@@ -184,7 +190,24 @@ final class MoveRun {
             throw new MoveRefusedException("move of " + job.what() + ": interrupted during verify");
         }
         verifyTime = Duration.ofNanos(System.nanoTime() - started);
-        return new DiffReport(first.rowsCompared(), left);
+        return new DiffReport(first.rowsCompared(), left, first.chunks(), first.chunksBisected(), first.rowsFetched());
+    }
+
+    /**
+     * Source against target, chunk by chunk, in SQL hashes; a tenant's rows only. {@code whileWritesGoOn}: only the
+     * rows up to each table's greatest key now — later ones are still on their way (the cutover counts them), and a
+     * compare that chased them would not end while writers outpace it.
+     */
+    private ChunkedDiff.Builder diff(boolean whileWritesGoOn) {
+        ChunkedDiff.Builder b = ChunkedDiff.builder().source(source, job.from().schema()).target(target, job.to().schema())
+                .tables(tables);
+        for (TableInfo t : tables) {
+            KeysetPages mine = pages(source, job.from(), t);
+            org.jooq.Condition only = rows.isTenant() ? rows.filter(t) : org.jooq.impl.DSL.noCondition();
+            if (whileWritesGoOn) only = only.and(mine.upTo(mine.lastKey()));
+            b.filter(t.name(), only);
+        }
+        return b;
     }
 
     /** Fence closed, the last changes applied, the next version published (unless this job already published it). */

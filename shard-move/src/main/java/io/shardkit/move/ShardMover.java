@@ -79,7 +79,7 @@ public final class ShardMover implements AutoCloseable {
             this.config = config;
         }
 
-        /** Rows per copy batch and per verify chunk (default 1,000). */
+        /** Rows per copy batch, and per key batch when finish deletes a tenant's rows (default 1,000). */
         public Settings batchSize(int rows) {
             if (rows < 1 || rows > 100_000) throw new IllegalArgumentException("batchSize must be 1 to 100,000: " + rows);
             this.batch = rows;

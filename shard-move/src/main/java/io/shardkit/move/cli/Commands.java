@@ -129,7 +129,7 @@ final class Commands {
         @CommandLine.Mixin
         What what;
 
-        @Option(names = "--batch-size", paramLabel = "N", description = "Rows per copy batch and verify chunk, 1 to 100000. Default: 1000.")
+        @Option(names = "--batch-size", paramLabel = "N", description = "Rows per copy batch, 1 to 100000. Default: 1000.")
         Integer batchSize;
 
         @Override
@@ -148,7 +148,7 @@ final class Commands {
         @CommandLine.Mixin
         What what;
 
-        @Option(names = "--batch-size", paramLabel = "N", description = "Rows per copy batch and verify chunk, 1 to 100000. Default: 1000.")
+        @Option(names = "--batch-size", paramLabel = "N", description = "Rows per copy batch, 1 to 100000. Default: 1000.")
         Integer batchSize;
 
         @Override

@@ -41,18 +41,16 @@ public final class KeysetPages {
                 .orderBy(key.stream().<SortField<?>>map(Field::asc).toList()).limit(limit).fetch();
     }
 
-    /** Up to {@code limit} rows after {@code after} (null: from the start) up to and including {@code upTo}, in key order. */
-    public Result<Record> page(Object[] after, Object[] upTo, int limit) {
-        return db.select(columns).from(table).where(filter).and(after(after))
-                .and(DSL.row(key).le(DSL.row(values(upTo))))
-                .orderBy(key.stream().<SortField<?>>map(Field::asc).toList()).limit(limit).fetch();
-    }
-
     /** The greatest key (of the filter's rows), or null when there is none. */
     public Object[] lastKey() {
         Record r = db.select(key).from(table).where(filter)
                 .orderBy(key.stream().<SortField<?>>map(Field::desc).toList()).limit(1).fetchOne();
         return r == null ? null : keyOf(r);
+    }
+
+    /** Rows with keys up to and including {@code last}; none when {@code last} is null. */
+    public Condition upTo(Object[] last) {
+        return last == null ? DSL.falseCondition() : DSL.row(key).le(DSL.row(values(last)));
     }
 
     /** Rows with keys after {@code after} (null: from the start) up to and including {@code last}, in key order. */

@@ -29,34 +29,6 @@ public final class ShardDiff {
         return new DiffReport(compared, mismatches);
     }
 
-    /**
-     * Compares, while writes go on, each table's rows up to the source's greatest key when its comparison starts: rows
-     * written after that are still on their way to the target (the cutover counts them), and a comparison that chased
-     * them would not end while writers outpace it.
-     */
-    public static DiffReport compareWhileWritesGoOn(List<TableInfo> tables,
-                                                    java.util.function.Function<TableInfo, KeysetPages> source,
-                                                    java.util.function.Function<TableInfo, KeysetPages> target, int chunk) {
-        Map<String, Long> compared = new LinkedHashMap<>();
-        List<Mismatch> mismatches = new ArrayList<>();
-        for (TableInfo t : tables) {
-            KeysetPages mine = source.apply(t);
-            KeysetPages theirs = target.apply(t);
-            Object[] end = mine.lastKey();
-            long rows = 0;
-            Object[] after = null;
-            for (Result<Record> page = end == null ? null : mine.page(after, end, chunk); page != null && !page.isEmpty();
-                 page = mine.page(after, end, chunk)) {
-                Object[] last = mine.keyOf(page.get(page.size() - 1));
-                compareChunk(t, mine, theirs, page, theirs.between(after, last), mismatches);
-                rows += page.size();
-                after = last;
-            }
-            compared.put(t.name(), rows);
-        }
-        return new DiffReport(compared, mismatches);
-    }
-
     private static long table(TableInfo t, KeysetPages source, KeysetPages target, int chunk, List<Mismatch> out) {
         long rows = 0;
         Object[] after = null;
