@@ -45,7 +45,7 @@ import picocli.CommandLine.Spec;
         subcommands = {
                 Commands.Plan.class, Commands.Move.class, Commands.Start.class, Commands.Cutover.class,
                 Commands.Verify.class, Commands.Resume.class, Commands.Cancel.class, Commands.Finish.class,
-                Commands.Status.class, Commands.Topology.class, Commands.Import.class},
+                Commands.Status.class, Commands.Topology.class, ImportCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {},
         footerHeading = "%nExamples:%n",
