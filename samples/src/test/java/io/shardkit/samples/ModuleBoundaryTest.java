@@ -84,7 +84,8 @@ class ModuleBoundaryTest {
         assertEquals(Set.of(Set.of("com.h2database")), move.exports().stream().filter(ModuleDescriptor.Exports::isQualified)
                 .map(ModuleDescriptor.Exports::targets).collect(Collectors.toSet()));
         assertEquals(Set.of("io.shardkit.move", "io.shardkit.move.cli", "io.shardkit.move.copy",
-                "io.shardkit.move.fence", "io.shardkit.move.online", "io.shardkit.move.verify"), move.packages());
+                "io.shardkit.move.fence", "io.shardkit.move.ingest", "io.shardkit.move.online", "io.shardkit.move.verify"),
+                move.packages());
     }
 
     /** The descriptor compiled into the jar (or classes directory) a type was loaded from. */
