@@ -11,6 +11,7 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * The {@code shardkit} health contributor: one child per database, probed in the background every
@@ -20,23 +21,31 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = ShardkitAutoConfiguration.class)
 @ConditionalOnClass(HealthContributor.class)
 @ConditionalOnBean(ShardCluster.class)
-@ConditionalOnEnabledHealthIndicator("shardkit")
 public class ShardkitHealthAutoConfiguration {
 
-    @Bean(initMethod = "start", destroyMethod = "close")
-    ShardHealthMonitor shardkitHealthMonitor(ShardCluster cluster, ShardkitProperties properties) {
-        return new ShardHealthMonitor(cluster, properties.getHealth().getTimeout(), properties.getHealth().getInterval());
-    }
+    /**
+     * Nested: its condition's class is in spring-boot-health, and a class's conditions are all loaded at once, so it
+     * must not sit beside the {@code @ConditionalOnClass} that checks for that module.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnEnabledHealthIndicator("shardkit")
+    static class ShardkitHealthContributorConfiguration {
 
-    /** Named so that Spring Boot calls the contributor {@code shardkit}. */
-    @Bean
-    CompositeHealthContributor shardkitHealthContributor(ShardCluster cluster, ShardHealthMonitor monitor,
-                                                         ShardkitProperties properties) {
-        Map<String, HealthContributor> databases = new LinkedHashMap<>();
-        for (Shard shard : cluster.shards()) {
-            databases.computeIfAbsent(shard.database(), d -> new ShardDatabaseHealthIndicator(d, cluster, monitor,
-                    properties.getHealth().getDownWhen()));
+        @Bean(initMethod = "start", destroyMethod = "close")
+        ShardHealthMonitor shardkitHealthMonitor(ShardCluster cluster, ShardkitProperties properties) {
+            return new ShardHealthMonitor(cluster, properties.getHealth().getTimeout(), properties.getHealth().getInterval());
         }
-        return CompositeHealthContributor.fromMap(databases);
+
+        /** Named so that Spring Boot calls the contributor {@code shardkit}. */
+        @Bean
+        CompositeHealthContributor shardkitHealthContributor(ShardCluster cluster, ShardHealthMonitor monitor,
+                                                             ShardkitProperties properties) {
+            Map<String, HealthContributor> databases = new LinkedHashMap<>();
+            for (Shard shard : cluster.shards()) {
+                databases.computeIfAbsent(shard.database(), d -> new ShardDatabaseHealthIndicator(d, cluster, monitor,
+                        properties.getHealth().getDownWhen()));
+            }
+            return CompositeHealthContributor.fromMap(databases);
+        }
     }
 }
