@@ -1,0 +1,1 @@
+create table orders (customer_id bigint not null, item varchar(100) not null);
