@@ -43,7 +43,11 @@ final class HotKeyTracker {
 
     /** A call routed by a key of any supported type (a Long or Integer is counted as the long it routes as). */
     void record(Object key, ShardId shard) {
-        if (enabled) recordObject(key, shard);
+        if (!enabled) return;
+        // Unboxed here, in a method small enough to inline: a boxed key that goes no further can be scalar-replaced.
+        if (key instanceof Long l) recordLong(l, shard);
+        else if (key instanceof Integer i) recordLong(i, shard);
+        else recordObject(key, shard);
     }
 
     private void recordLong(long key, ShardId shard) {
@@ -55,10 +59,7 @@ final class HotKeyTracker {
     private void recordObject(Object key, ShardId shard) {
         boolean sampled = sampled();
         load.count(shard);
-        if (!sampled) return;
-        if (key instanceof Long l) sketch.offer(l.longValue(), shard);
-        else if (key instanceof Integer i) sketch.offer(i.longValue(), shard);
-        else sketch.offer(key, shard);
+        if (sampled) sketch.offer(key, shard);
     }
 
     private boolean sampled() {
