@@ -41,12 +41,14 @@ public final class ShardCluster implements AutoCloseable {
     private final LiveTopology topology;
     private final ShardedRepositories repositories = new ShardedRepositories(this);
     private final SharedTopology shared; // null for a static topology
+    final HotKeyTracker hotKeys;
 
     /** How long a pool replaced by {@link #reconfigure} may take to drain before it is closed anyway. */
     public static final Duration DEFAULT_RETIRED_POOL_GRACE_PERIOD = Duration.ofSeconds(30);
 
     private ShardCluster(ClusterPlan plan, Configuration jooq, Duration retiredPoolGracePeriod, SharedTopology shared) {
         this.shared = shared;
+        this.hotKeys = new HotKeyTracker(plan.hotKeys());
         this.topology = new LiveTopology(plan, shared == null ? jooq : jooq.deriveAppending(new FenceWait(shared)),
                 retiredPoolGracePeriod);
     }
@@ -123,7 +125,9 @@ public final class ShardCluster implements AutoCloseable {
     /** The jOOQ context of the key's shard (primary). */
     public DSLContext dsl(long key) {
         Topology t = current();
-        return t.nodes.get(t.router.shardFor(key)).shard.dsl();
+        ShardId shard = t.router.shardFor(key);
+        hotKeys.record(key, shard);
+        return t.nodes.get(shard).shard.dsl();
     }
 
     /** The jOOQ context of the key's shard (primary): every statement it runs goes to that shard's database. */
@@ -224,9 +228,12 @@ public final class ShardCluster implements AutoCloseable {
         return node(Objects.requireNonNull(id, "id")).shard;
     }
 
+    /** The node of a routed call's key: every keyed route passes here or counts itself as this does. */
     ShardNode node(Object key) {
         Topology t = current();
-        return t.nodes.get(t.router.shardFor(key));
+        ShardId shard = t.router.shardFor(key);
+        hotKeys.record(key, shard);
+        return t.nodes.get(shard);
     }
 
     ShardNode node(ShardId id) {
@@ -257,6 +264,11 @@ public final class ShardCluster implements AutoCloseable {
     /** Pool statistics of one physical database (its primary's pool). */
     public PoolStats poolStats(String database) {
         return current().poolStats(database);
+    }
+
+    /** The most routed keys and each shard's load, as now; see {@link HotKeys} ({@code hotKeys:} in shards.yml). */
+    public HotKeys hotKeys() {
+        return hotKeys.snapshot(current().ordered.stream().map(Shard::id).toList());
     }
 
     // ---- topology ---------------------------------------------------------------------------------------------
@@ -316,6 +328,7 @@ public final class ShardCluster implements AutoCloseable {
         private Configuration jooq = defaultJooqConfiguration();
         private Duration retiredPoolGracePeriod = DEFAULT_RETIRED_POOL_GRACE_PERIOD;
         private ClusterConfig.TopologyConfig topology;
+        private ClusterConfig.HotKeysConfig hotKeys;
 
         private Builder() {
         }
@@ -416,9 +429,17 @@ public final class ShardCluster implements AutoCloseable {
             return this;
         }
 
+        /** Tracks the most routed keys and each shard's load ({@link ShardCluster#hotKeys()}); off by default. */
+        public Builder hotKeys(HotKeys.Settings settings) {
+            Objects.requireNonNull(settings, "settings");
+            this.hotKeys = new ClusterConfig.HotKeysConfig(settings.enabled(), settings.capacity(), settings.sampleEvery(),
+                    settings.window().toMillis(), settings.bucket().toMillis());
+            return this;
+        }
+
         /** The description assembled so far, as {@code shards.yml} would give it; nothing is checked yet. */
         public ClusterConfig toConfig() {
-            return new ClusterConfig(databases, shards, strategy, keyType, pins, null, null, topology);
+            return new ClusterConfig(databases, shards, strategy, keyType, pins, null, null, topology, hotKeys);
         }
 
         /** Validates the description as a whole (every problem at once) and starts the cluster. */

@@ -136,7 +136,9 @@ final class ShardedRepositories {
         public Object instanceFor(Object key, boolean readOnly, String method) {
             Topology t = cluster.topology();
             Binding b = bound(t);
-            ShardNode node = t.nodes.get(t.router.shardFor(key));
+            ShardId shard = t.router.shardFor(key);
+            cluster.hotKeys.record(key, shard);
+            ShardNode node = t.nodes.get(shard);
             if (!readOnly) return b.primary().get(node.shard.id());
             int choice = node.chooseReplica();
             return choice == ShardNode.PRIMARY ? b.primary().get(node.shard.id()) : b.replicas().get(node.shard.id())[choice];

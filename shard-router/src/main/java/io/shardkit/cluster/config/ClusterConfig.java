@@ -19,6 +19,7 @@ import java.util.Map;
  * @param reads     how reads use replicas; null for the defaults
  * @param migrations what {@code shard-migrate} applies to every shard; null when the file does not say
  * @param topology   where the shard map every instance shares is kept; null for a static topology (this file's)
+ * @param hotKeys    whether and how the cluster tracks its most routed keys and its shards' load; null: off
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClusterConfig(
@@ -29,7 +30,8 @@ public record ClusterConfig(
         Map<String, String> pins,
         ReadsConfig reads,
         MigrationsConfig migrations,
-        TopologyConfig topology) {
+        TopologyConfig topology,
+        HotKeysConfig hotKeys) {
 
     /**
      * Checks this description as a whole, as {@code ShardCluster.create} does, without connecting to anything.
@@ -52,22 +54,29 @@ public record ClusterConfig(
         return ClusterPlan.compile(this).router();
     }
 
+    /** The same cluster without hot-key tracking. */
+    public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
+                         String keyType, Map<String, String> pins, ReadsConfig reads, MigrationsConfig migrations,
+                         TopologyConfig topology) {
+        this(databases, shards, strategy, keyType, pins, reads, migrations, topology, null);
+    }
+
     /** The same cluster with a static topology. */
     public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
                          String keyType, Map<String, String> pins, ReadsConfig reads, MigrationsConfig migrations) {
-        this(databases, shards, strategy, keyType, pins, reads, migrations, null);
+        this(databases, shards, strategy, keyType, pins, reads, migrations, null, null);
     }
 
     /** The same cluster without {@code reads} settings (replica defaults). */
     public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
                          String keyType, Map<String, String> pins) {
-        this(databases, shards, strategy, keyType, pins, null, null, null);
+        this(databases, shards, strategy, keyType, pins, null, null, null, null);
     }
 
     /** The same cluster without a {@code migrations} section. */
     public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
                          String keyType, Map<String, String> pins, ReadsConfig reads) {
-        this(databases, shards, strategy, keyType, pins, reads, null, null);
+        this(databases, shards, strategy, keyType, pins, reads, null, null, null);
     }
 
     public ClusterConfig {
@@ -84,7 +93,7 @@ public record ClusterConfig(
     /** The same description with {@code map} in place of its shards, strategy, key type and pins. */
     public ClusterConfig withShardMap(ShardMap map) {
         return new ClusterConfig(databases, map.shards(), map.strategy(), map.keyType(), map.pins(), reads, migrations,
-                topology);
+                topology, hotKeys);
     }
 
     /**
@@ -105,6 +114,20 @@ public record ClusterConfig(
         public TopologyConfig(String store) {
             this(store, null, null, null, null);
         }
+    }
+
+    /**
+     * Hot-key tracking ({@code io.shardkit.cluster.HotKeys}); null fields take the defaults. Read when the cluster
+     * starts: a reconfigure keeps the tracking it has.
+     *
+     * @param enabled     whether to track at all (default false)
+     * @param capacity    how many keys the sketch keeps (default 64, at most 65536)
+     * @param sampleEvery one routed call in this many feeds the sketch (default 16; 1 feeds every call)
+     * @param windowMs    the span the imbalance covers (default 60000)
+     * @param bucketMs    the step the window slides by (default 10000); windowMs must be a whole number of them
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record HotKeysConfig(Boolean enabled, Integer capacity, Integer sampleEvery, Long windowMs, Long bucketMs) {
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.shardkit.cluster.internal;
 
+import io.shardkit.cluster.HotKeys;
 import io.shardkit.cluster.ReadPolicy;
 import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
 import io.shardkit.cluster.config.ClusterConfig;
@@ -23,10 +24,10 @@ import org.jooq.SQLDialect;
  * database's dialect. Every problem is collected and reported at once, each naming its property; nothing
  * connects to a database here. Each section of shards.yml is read by a class of its own ({@link DatabasesSection},
  * {@link ShardsSection}, {@link StrategyRegistry}, {@link PinsSection}, {@link ReadsSection},
- * {@link MigrationsSection}, {@link TopologySection}), in the order its problems are listed.
+ * {@link MigrationsSection}, {@link TopologySection}, {@link HotKeysSection}), in the order its problems are listed.
  */
 public record ClusterPlan(ShardRouter router, Map<String, Database> databases, List<Placement> placements,
-                          ReadPolicy reads, List<String> warnings) {
+                          ReadPolicy reads, HotKeys.Settings hotKeys, List<String> warnings) {
 
     /** A physical database with its inferred (or declared) dialect. */
     public record Database(String name, DatabaseConfig config, SQLDialect dialect) {
@@ -55,10 +56,11 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
         ReadPolicy reads = ReadsSection.read(config, problems);
         MigrationsSection.check(config, problems);
         TopologySection.check(config, problems);
+        HotKeys.Settings hotKeys = HotKeysSection.read(config, problems);
         DatabasesSection.warnUnused(databases, placements.values(), config.topology(), problems);
         problems.throwIfAny();
         ShardRouter router = ShardRouter.of(strategy, pins, keyType);
-        return new ClusterPlan(router, databases, List.copyOf(placements.values()), reads, problems.warnings());
+        return new ClusterPlan(router, databases, List.copyOf(placements.values()), reads, hotKeys, problems.warnings());
     }
 
     /** The {@code keyType}, or null when it is absent or (after adding the problem) unknown. */

@@ -28,6 +28,11 @@ public final class Problems {
         return problems.isEmpty();
     }
 
+    /** How many problems have been found so far (in every section). */
+    public int count() {
+        return problems.size();
+    }
+
     public List<String> warnings() {
         return List.copyOf(warnings);
     }
