@@ -77,7 +77,14 @@ class ShardFailuresEndToEndTest {
             assertEquals(ShardException.Code.DATABASE, e.code());
             assertTrue(e.getMessage().startsWith("[shard s0] database db0 lost the connection: "), e.getMessage());
             assertTrue(e.getMessage().endsWith(" — the server may be down or restarting; retry once it is back"), e.getMessage());
-            assertEquals(1, cluster.dsl(S0).fetchValue("select 1"), "the pool replaced the dropped connection");
+            // the pool's other connection was terminated too, unseen while idle: a call may meet it once (and evict it)
+            Object answer;
+            try {
+                answer = cluster.dsl(S0).fetchValue("select 1");
+            } catch (ShardException stale) {
+                answer = cluster.dsl(S0).fetchValue("select 1");
+            }
+            assertEquals(1, answer, "the pool replaced the dropped connections");
         }
     }
 
