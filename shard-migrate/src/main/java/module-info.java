@@ -10,6 +10,8 @@ module io.shardkit.migrate {
     requires org.slf4j;
     requires jdk.unsupported; // the CLI's SIGINT handler (sun.misc.Signal)
     requires static info.picocli;
+    // Migration meters when the cluster has a MeterRegistry; none of its classes are loaded otherwise.
+    requires static micrometer.core;
 
     exports io.shardkit.migrate;
 

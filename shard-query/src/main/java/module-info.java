@@ -5,6 +5,8 @@
 module io.shardkit.query {
     requires transitive io.shardkit.router;
     requires org.slf4j;
+    // Fan-out meters when the cluster has a MeterRegistry; none of its classes are loaded otherwise.
+    requires static micrometer.core;
 
     exports io.shardkit.query;
 }

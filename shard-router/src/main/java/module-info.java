@@ -18,6 +18,8 @@ module io.shardkit.router {
     requires java.management;
     requires org.slf4j;
     requires org.yaml.snakeyaml;
+    // Meters only when the application gives a MeterRegistry; without one no Micrometer class is loaded.
+    requires static micrometer.core;
 
     exports io.shardkit.router;
     exports io.shardkit.cluster;

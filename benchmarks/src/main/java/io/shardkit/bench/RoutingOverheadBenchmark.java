@@ -2,6 +2,7 @@ package io.shardkit.bench;
 
 import io.shardkit.cluster.ShardCluster;
 import io.shardkit.cluster.ShardKey;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.shardkit.router.KeyHash;
 import java.util.SplittableRandom;
 import java.util.UUID;
@@ -13,6 +14,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -24,7 +26,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * Each benchmark turns a key into the {@link DSLContext} of its shard, on the same 4-shard {@code modulo(murmur3)}
  * cluster: by hand ({@code raw}: the floor's hash and an array), through {@code cluster.dsl(key)}, and through the
  * {@code @ShardKey} repository proxy (whose implementation only returns the context it is bound to). The differences
- * are the overhead a point query pays, to set beside its 10–15 µs on H2.
+ * are the overhead a point query pays, to set beside its 10–15 µs on H2. {@code metrics=on} gives the cluster a
+ * {@code SimpleMeterRegistry}: the repository proxy then times each call ({@code shardkit.repository.invocations});
+ * {@code cluster.dsl(key)} runs no statement, so it must cost the same either way.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,6 +43,9 @@ public class RoutingOverheadBenchmark {
         DSLContext dsl(@ShardKey long customerId);
     }
 
+    @Param({"off", "on"})
+    public String metrics;
+
     private static final int KEY_COUNT = 4096;
     private static final int MASK = KEY_COUNT - 1;
 
@@ -52,6 +59,7 @@ public class RoutingOverheadBenchmark {
     public void setUp() {
         String run = UUID.randomUUID().toString().substring(0, 8);
         ShardCluster.Builder b = ShardCluster.builder().modulo(KeyHash.MURMUR3);
+        if (metrics.equals("on")) b.meterRegistry(new SimpleMeterRegistry());
         for (int i = 0; i < PointQueryBenchmark.SHARD_COUNT; i++) {
             b.database("db" + i, "jdbc:h2:mem:overhead_" + run + "_" + i, "sa", "").shard("s" + i, "db" + i);
         }

@@ -57,6 +57,7 @@ public final class ShardMigrator {
     private final Settings settings;
     private final List<Target> targets;
     private final ScannedMigrations migrations;
+    private final MigrationMeters meters;
 
     /** A shard to run on and its index in the whole cluster (so filtering shards never renumbers them). */
     record Target(Shard shard, int index) {
@@ -72,8 +73,9 @@ public final class ShardMigrator {
                     ClassLoader classLoader, Consumer<FluentConfiguration> customizer) {
     }
 
-    private ShardMigrator(Settings settings, List<Target> targets, ScannedMigrations migrations) {
+    private ShardMigrator(Settings settings, List<Target> targets, ScannedMigrations migrations, MigrationMeters meters) {
         this.settings = settings;
+        this.meters = meters;
         this.targets = List.copyOf(targets);
         this.migrations = migrations;
     }
@@ -133,7 +135,9 @@ public final class ShardMigrator {
                     + targets.size() + " shards, and it is not allowed — call allowClean(true) on the ShardMigrator "
                     + "builder (shard-migrate: set migrations.allowClean in shards.yml and pass --allow-clean)");
         }
-        return new FleetRun(command, settings, targets, new ShardCommands(settings, migrations)).run();
+        FleetReport report = new FleetRun(command, settings, targets, new ShardCommands(settings, migrations)).run();
+        meters.ended(report); // the cluster's meter registry, if it has one
+        return report;
     }
 
     /** The shards this migrator runs on, in order. */
@@ -332,7 +336,8 @@ public final class ShardMigrator {
             Settings settings = new Settings(List.copyOf(locations), canary, concurrency, onError, Optional.ofNullable(target),
                     Collections.unmodifiableMap(new LinkedHashMap<>(placeholders)), table, baselineVersion, allowClean,
                     Optional.ofNullable(executor), listener, stopRequested, loader, customizer);
-            return new ShardMigrator(settings, chosen, ScannedMigrations.scan(loader, settings.locations()));
+            return new ShardMigrator(settings, chosen, ScannedMigrations.scan(loader, settings.locations()),
+                    MigrationMeters.of(cluster));
         }
 
         private List<Target> allTargets(List<String> problems) {

@@ -74,6 +74,8 @@ public final class FanOut {
         Objects.requireNonNull(work, "work");
         new ExecutionSettings(timeout, policy, 1); // checks the timeout and the policy
         List<Shard> shards = cluster.shards();
+        FanOutMeters meters = FanOutMeters.of(cluster);
+        long started = System.nanoTime();
         Map<String, DatabaseShare> shares = ShardStreams.shares(shards, cluster);
         EachShard each = new EachShard(policy, Deadline.startingNow(timeout), shards.size());
         for (Shard shard : shards) {
@@ -99,12 +101,14 @@ public final class FanOut {
         }
         each.tasks.forEach(ShardTask::awaitFinished); // every work returned, every connection back in its pool
         List<QueryOutcome> outcomes = each.tasks.stream().map(ShardTask::outcome).toList();
+        ShardTask failed = each.firstFailure.get();
+        boolean throwing = interrupted != null || (policy == FailurePolicy.FAIL_FAST && failed != null);
+        meters.ended(policy, started, shards, outcomes, throwing ? failed == null ? interrupted : failed.outcome().error().orElseThrow() : null);
         if (interrupted != null) {
             Thread.currentThread().interrupt();
             throw new FanOutException("interrupted while waiting for the shards — every shard stopped and its connection "
                     + "returned", outcomes, interrupted);
         }
-        ShardTask failed = each.firstFailure.get();
         if (policy == FailurePolicy.FAIL_FAST && failed != null) {
             Throwable error = failed.outcome().error().orElseThrow();
             throw new FanOutException(error.getMessage(), outcomes, error);

@@ -152,13 +152,19 @@ public final class FanOutQuery<R extends Record> {
     /** Runs the fan-out and merges every row. */
     public FanOutResult<R> fetch() {
         Plan plan = plan(query);
+        Metered metered = new Metered(plan);
         ShardStreams streams = open(plan);
         List<R> rows = new ArrayList<>();
+        Throwable failure = null;
         try {
             Iterator<Object[]> merged = plan.merge(streams);
             while (merged.hasNext()) rows.add(plan.record(merged.next()));
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
         } finally {
             streams.close();
+            metered.ended(streams, failure);
         }
         return new FanOutResult<>(rows, streams.outcomes());
     }
@@ -169,6 +175,7 @@ public final class FanOutQuery<R extends Record> {
      */
     public Stream<R> stream() {
         Plan plan = plan(query);
+        Metered metered = new Metered(plan);
         ShardStreams streams = open(plan);
         try {
             Iterator<Object[]> merged = plan.merge(streams);
@@ -183,7 +190,10 @@ public final class FanOutQuery<R extends Record> {
                     return plan.record(merged.next());
                 }
             };
-            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(records, 0), false).onClose(streams::close);
+            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(records, 0), false).onClose(() -> {
+                streams.close();
+                metered.ended(streams, null); // a shard's failure shows in its outcome
+            });
         } catch (RuntimeException e) {
             streams.close();
             throw e;
@@ -213,17 +223,23 @@ public final class FanOutQuery<R extends Record> {
         @SuppressWarnings("unchecked")
         Select<R> pageQuery = (Select<R>) ShardQueries.page(shape, after, pageSize, base.ordering::nullsFirst);
         Plan plan = plan(pageQuery);
+        Metered metered = new Metered(plan);
         ShardStreams streams = open(plan);
         List<R> rows = new ArrayList<>();
         Object[] last = null;
+        Throwable failure = null;
         try {
             Iterator<Object[]> merged = plan.merge(streams);
             while (merged.hasNext()) {
                 last = merged.next();
                 rows.add(plan.record(last));
             }
+        } catch (RuntimeException | Error e) {
+            failure = e;
+            throw e;
         } finally {
             streams.close();
+            metered.ended(streams, failure);
         }
         Optional<String> next = Optional.empty();
         if (rows.size() == pageSize && last != null) {
@@ -237,6 +253,22 @@ public final class FanOutQuery<R extends Record> {
     private ShardStreams open(Plan plan) {
         return ShardStreams.open(plan.shards, shard -> ShardQueries.perShard(plan.shape),
                 new ExecutionSettings(timeout, policy, executor, fetchSize), cluster);
+    }
+
+    /** One run of a plan, for the cluster's fan-out meters: timed from the start of its shards, not of planning. */
+    private final class Metered {
+        private final FanOutMeters meters = FanOutMeters.of(cluster);
+        private final List<Shard> shards;
+        private final FailurePolicy runPolicy = policy;
+        private final long started = System.nanoTime();
+
+        Metered(Plan plan) {
+            this.shards = plan.shards;
+        }
+
+        void ended(ShardStreams streams, Throwable failure) {
+            meters.ended(runPolicy, started, shards, streams.outcomes(), failure);
+        }
     }
 
     // ---- planning ---------------------------------------------------------------------------------------------

@@ -17,15 +17,18 @@ final class LiveTopology {
     private static final Logger LOG = LoggerFactory.getLogger(ShardCluster.class);
 
     private final Configuration jooq;
+    private final Topology.Instruments instruments;
     private final AtomicReference<Topology> current = new AtomicReference<>();
     private final PoolRetirement retirement;
     private ReplicaProber prober;
     private volatile boolean closed;
 
-    LiveTopology(ClusterPlan plan, Configuration jooq, Duration retiredPoolGracePeriod) {
+    LiveTopology(ClusterPlan plan, Configuration jooq, Duration retiredPoolGracePeriod, Topology.Instruments instruments) {
         this.jooq = jooq;
-        Topology t = Topology.open(plan, jooq, null);
+        this.instruments = instruments;
+        Topology t = Topology.open(plan, jooq, instruments, null);
         current.set(t);
+        instruments.metrics().replicasLive(t.replicaPools());
         retirement = new PoolRetirement(retiredPoolGracePeriod);
         prober = ReplicaProber.start(t.replicaPools(), t.reads);
         logWarnings(plan);
@@ -48,7 +51,7 @@ final class LiveTopology {
      */
     synchronized void reconfigure(ClusterPlan plan, Function<Topology, Runnable> prepare) {
         Topology old = current();
-        Topology next = Topology.open(plan, jooq, old);
+        Topology next = Topology.open(plan, jooq, instruments, old);
         Runnable install;
         try {
             install = prepare.apply(next);
@@ -58,6 +61,7 @@ final class LiveTopology {
         }
         current.set(next);
         install.run();
+        instruments.metrics().replicasLive(next.replicaPools());
         next.applyLiveChanges();
         prober.stop();
         prober = ReplicaProber.start(next.replicaPools(), next.reads);

@@ -28,7 +28,9 @@ final class ReplicaPool {
     static final int PROBE_TIMEOUT_MS = 5_000;
 
     final String name;
+    final String database;
     final HikariDataSource dataSource;
+    final ClusterMetrics.ReplicaMeters meters;
     private final SQLDialect dialect;
     private final ReadPolicy policy;
     /** Whether the last probe succeeded and no caller's query has failed on a connection since. */
@@ -36,15 +38,22 @@ final class ReplicaPool {
     private volatile long downUntilNanos;
     private volatile long lagMillis;
     private volatile long replayedLsn = -1;
+    /** PostgreSQL: WAL the replica has received but not replayed yet, at the last probe. */
+    private volatile long unreplayedBytes;
     /** MySQL/MariaDB: null until known whether the server has SHOW REPLICA STATUS. */
     private volatile String statusStatement;
     /** When the last probe that succeeded began; its lag figure is only as recent as that. */
     private volatile long probedAtNanos;
+    /** Whether any probe has succeeded: before one, the lag is not known. */
+    private volatile boolean measured;
     private final AtomicBoolean probing = new AtomicBoolean();
 
-    ReplicaPool(String name, HikariDataSource dataSource, SQLDialect dialect, ReadPolicy policy) {
+    ReplicaPool(String name, String database, HikariDataSource dataSource, SQLDialect dialect, ReadPolicy policy,
+                ClusterMetrics.ReplicaMeters meters) {
         this.name = name;
+        this.database = database;
         this.dataSource = dataSource;
+        this.meters = meters;
         this.dialect = dialect;
         this.policy = policy;
     }
@@ -55,13 +64,28 @@ final class ReplicaPool {
      * back (its server hangs) may have fallen any distance behind since. Reads state, no I/O.
      */
     boolean usable() {
-        return healthy && lagMillis <= policy.maxReplicaLag().toMillis()
-                && System.nanoTime() - probedAtNanos <= 2 * policy.lagCheckInterval().toNanos() + PROBE_GRACE.toNanos();
+        return skipReason() == null;
+    }
+
+    /** Why {@link #usable()} is false, or null when it is true; reads state, no I/O. */
+    ReplicaSkip skipReason() {
+        if (!healthy) return !measured && downUntilNanos == 0 ? ReplicaSkip.NOT_PROBED : ReplicaSkip.DOWN;
+        if (lagMillis > policy.maxReplicaLag().toMillis()) return ReplicaSkip.LAGGING;
+        if (System.nanoTime() - probedAtNanos > 2 * policy.lagCheckInterval().toNanos() + PROBE_GRACE.toNanos()) {
+            return ReplicaSkip.STALE_PROBE;
+        }
+        return null;
     }
 
     /** Usable for a read that must see everything up to {@code lsn} (PostgreSQL WAL position); reads state, no I/O. */
     boolean hasReplayed(long lsn) {
-        return usable() && replayedLsn >= lsn;
+        return skipReason(lsn) == null;
+    }
+
+    /** Why {@link #hasReplayed} is false, or null when it is true. */
+    ReplicaSkip skipReason(long lsn) {
+        ReplicaSkip why = skipReason();
+        return why != null ? why : replayedLsn >= lsn ? null : ReplicaSkip.BEHIND_POSITION;
     }
 
     boolean isDown() {
@@ -89,11 +113,13 @@ final class ReplicaPool {
                 case POSTGRES -> {
                     try (ResultSet rs = s.executeQuery("select pg_is_in_recovery(), pg_last_wal_replay_lsn()::text,"
                             + " case when pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() then 0"
-                            + " else coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000, 0) end")) {
+                            + " else coalesce(extract(epoch from now() - pg_last_xact_replay_timestamp()) * 1000, 0) end,"
+                            + " coalesce(pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn()), 0)")) {
                         rs.next();
                         boolean standby = rs.getBoolean(1);
                         replayedLsn = standby ? Lsn.parse(rs.getString(2)) : Long.MAX_VALUE; // a primary has replayed all
                         lagMillis = standby ? (long) rs.getDouble(3) : 0;
+                        unreplayedBytes = standby ? Math.max(0, rs.getLong(4)) : 0;
                     }
                 }
                 case MARIADB, MYSQL -> lagMillis = mysqlLag(c, s);
@@ -101,6 +127,7 @@ final class ReplicaPool {
             }
             downUntilNanos = 0;
             probedAtNanos = began;
+            measured = true;
             healthy = true;
         } catch (SQLException | RuntimeException e) {
             markDown(e);
@@ -181,5 +208,20 @@ final class ReplicaPool {
 
     long lagMillis() {
         return lagMillis;
+    }
+
+    /** The lag at the last successful probe, in seconds; NaN before the first one (not known). */
+    double lagSeconds() {
+        return !measured ? Double.NaN : lagMillis / 1000.0;
+    }
+
+    /** PostgreSQL: WAL received but not yet replayed at the last probe, in bytes; NaN before the first one. */
+    double lagBytes() {
+        return !measured ? Double.NaN : unreplayedBytes;
+    }
+
+    /** Whether the probe measures {@link #lagBytes()} (PostgreSQL only). */
+    boolean measuresBytes() {
+        return dialect == SQLDialect.POSTGRES;
     }
 }

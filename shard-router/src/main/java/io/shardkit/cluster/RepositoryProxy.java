@@ -81,10 +81,11 @@ final class RepositoryProxy implements InvocationHandler {
         this.target = target;
     }
 
-    static <R> R create(Class<R> type, Target target) {
+    static <R> R create(Class<R> type, Target target, ClusterMetrics metrics) {
         Map<Method, Route> routes = plan(type);
+        List<Method> routed = routes.values().stream().filter(r -> !r.isDefault()).map(Route::method).toList();
         return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type},
-                new RepositoryProxy(type, routes, target)));
+                metrics.repository(type, new RepositoryProxy(type, routes, target), routed)));
     }
 
     /** Checks every abstract method of {@code type} and records where its key is. */

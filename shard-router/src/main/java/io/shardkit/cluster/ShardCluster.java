@@ -42,27 +42,35 @@ public final class ShardCluster implements AutoCloseable {
     private final ShardedRepositories repositories = new ShardedRepositories(this);
     private final SharedTopology shared; // null for a static topology
     final HotKeyTracker hotKeys;
+    private final Topology.Instruments instruments;
+
+    /** The name of a cluster not given one: its pools are {@code shardkit-<database>}, its meters' cluster tag this. */
+    public static final String DEFAULT_NAME = "shardkit";
 
     /** How long a pool replaced by {@link #reconfigure} may take to drain before it is closed anyway. */
     public static final Duration DEFAULT_RETIRED_POOL_GRACE_PERIOD = Duration.ofSeconds(30);
 
-    private ShardCluster(ClusterPlan plan, Configuration jooq, Duration retiredPoolGracePeriod, SharedTopology shared) {
+    private ShardCluster(ClusterPlan plan, Configuration jooq, Duration retiredPoolGracePeriod, SharedTopology shared,
+                         Topology.Instruments instruments) {
         this.shared = shared;
         this.hotKeys = new HotKeyTracker(plan.hotKeys());
+        this.instruments = instruments;
         this.topology = new LiveTopology(plan, shared == null ? jooq : jooq.deriveAppending(new FenceWait(shared)),
-                retiredPoolGracePeriod);
+                retiredPoolGracePeriod, instruments);
     }
 
     /**
      * Starts {@code config}'s cluster; with a {@code topology} store, on the store's newest shard map (publishing this
      * configuration's map as version 1 when there is none) and following it from then on.
      */
-    private static ShardCluster start(ClusterConfig config, Configuration jooq, Duration retiredPoolGracePeriod) {
+    private static ShardCluster start(ClusterConfig config, Configuration jooq, Duration retiredPoolGracePeriod,
+                                      Topology.Instruments instruments) {
         ClusterPlan plan = ClusterPlan.compile(config);
-        if (config.topology() == null) return new ShardCluster(plan, jooq, retiredPoolGracePeriod, null);
+        if (config.topology() == null) return new ShardCluster(plan, jooq, retiredPoolGracePeriod, null, instruments);
         SharedTopology shared = SharedTopology.open(config, plan);
         try {
-            ShardCluster cluster = new ShardCluster(ClusterPlan.compile(shared.config()), jooq, retiredPoolGracePeriod, shared);
+            ShardCluster cluster = new ShardCluster(ClusterPlan.compile(shared.config()), jooq, retiredPoolGracePeriod, shared,
+                    instruments);
             shared.follow(cluster);
             return cluster;
         } catch (RuntimeException e) {
@@ -93,7 +101,7 @@ public final class ShardCluster implements AutoCloseable {
     /** Starts a cluster whose shard contexts derive from {@code jooq} (settings, listeners, converters kept). */
     public static ShardCluster create(ClusterConfig config, Configuration jooq) {
         Objects.requireNonNull(jooq, "jooq");
-        return start(config, jooq, DEFAULT_RETIRED_POOL_GRACE_PERIOD);
+        return start(config, jooq, DEFAULT_RETIRED_POOL_GRACE_PERIOD, new Topology.Instruments(DEFAULT_NAME, ClusterMetrics.NONE));
     }
 
     /** A cluster described in code instead of {@code shards.yml}; see {@link Builder}. */
@@ -250,6 +258,24 @@ public final class ShardCluster implements AutoCloseable {
         return current();
     }
 
+    /** The {@code cluster} tag of its meters and the prefix of its pool names; see {@link Builder#name}. */
+    public String name() {
+        return instruments.cluster();
+    }
+
+    /**
+     * The registry given to {@link Builder#meterRegistry}, for modules that add meters (fan-out, migrations). Safe to
+     * call without Micrometer on the class path: it is then empty, and its erased type names no Micrometer class.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    public java.util.Optional<io.micrometer.core.instrument.MeterRegistry> meterRegistry() {
+        return (java.util.Optional) instruments.metrics().registry();
+    }
+
+    ClusterMetrics metrics() {
+        return instruments.metrics();
+    }
+
     ReadPolicy readPolicy() {
         return current().reads;
     }
@@ -329,6 +355,9 @@ public final class ShardCluster implements AutoCloseable {
         private Duration retiredPoolGracePeriod = DEFAULT_RETIRED_POOL_GRACE_PERIOD;
         private ClusterConfig.TopologyConfig topology;
         private ClusterConfig.HotKeysConfig hotKeys;
+        private String name = DEFAULT_NAME;
+        private io.micrometer.core.instrument.MeterRegistry meterRegistry; // typed field: loaded only when set
+        private boolean shardTag;
 
         private Builder() {
         }
@@ -437,6 +466,30 @@ public final class ShardCluster implements AutoCloseable {
             return this;
         }
 
+        /** Names the cluster: its meters' {@code cluster} tag and its pools' prefix ({@code <name>-<database>}). */
+        public Builder name(String name) {
+            if (!Objects.requireNonNull(name, "name").matches("[A-Za-z0-9_.-]+")) {
+                throw new IllegalArgumentException("name must be letters, digits, '_', '.' or '-': '" + name + "'");
+            }
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Publishes the cluster's meters to {@code registry} (see the README's "Metrics"): HikariCP's pool meters,
+         * statements, repository calls, replicas. Without it no meter is made and Micrometer need not be present.
+         */
+        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
+            this.meterRegistry = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /** Adds a {@code shard} tag (the logical shard) to {@code shardkit.query}; off by default: it multiplies series. */
+        public Builder shardTag(boolean shardTag) {
+            this.shardTag = shardTag;
+            return this;
+        }
+
         /** The description assembled so far, as {@code shards.yml} would give it; nothing is checked yet. */
         public ClusterConfig toConfig() {
             return new ClusterConfig(databases, shards, strategy, keyType, pins, null, null, topology, hotKeys);
@@ -444,7 +497,8 @@ public final class ShardCluster implements AutoCloseable {
 
         /** Validates the description as a whole (every problem at once) and starts the cluster. */
         public ShardCluster build() {
-            return start(toConfig(), jooq, retiredPoolGracePeriod);
+            return start(toConfig(), jooq, retiredPoolGracePeriod, new Topology.Instruments(name, meterRegistry == null
+                    ? ClusterMetrics.NONE : MicrometerClusterMetrics.create(meterRegistry, name, shardTag)));
         }
     }
 }

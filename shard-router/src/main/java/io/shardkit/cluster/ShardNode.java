@@ -17,11 +17,19 @@ final class ShardNode {
 
     final Shard shard;
     final List<ReplicaView> replicas;
+    private final ClusterMetrics metrics;
     private final AtomicInteger next = new AtomicInteger();
 
-    ShardNode(Shard shard, List<ReplicaView> replicas) {
+    ShardNode(Shard shard, List<ReplicaView> replicas, ClusterMetrics metrics) {
         this.shard = shard;
         this.replicas = List.copyOf(replicas);
+        this.metrics = metrics;
+    }
+
+    /** {@link #PRIMARY} for a read-your-writes read, counted as a fallback when the shard has replicas. */
+    int primaryFor(PrimaryFallback reason) {
+        if (!replicas.isEmpty()) metrics.primaryFallback(shard.database(), reason);
+        return PRIMARY;
     }
 
     /** A usable replica, round-robin, or {@link #PRIMARY}. */
@@ -31,7 +39,10 @@ final class ShardNode {
         int start = Math.floorMod(next.getAndIncrement(), n);
         for (int i = 0; i < n; i++) {
             int candidate = (start + i) % n;
-            if (replicas.get(candidate).pool().usable()) return candidate;
+            ReplicaPool pool = replicas.get(candidate).pool();
+            ReplicaSkip why = pool.skipReason();
+            if (why == null) return candidate;
+            pool.meters.skipped(why);
         }
         return PRIMARY;
     }
@@ -45,13 +56,16 @@ final class ShardNode {
         int n = replicas.size();
         if (n == 0) return PRIMARY;
         long deadline = System.nanoTime() + wait.toNanos();
-        while (true) {
+        for (boolean firstPass = true; ; firstPass = false) {
             int start = Math.floorMod(next.getAndIncrement(), n);
             for (int i = 0; i < n; i++) {
                 int candidate = (start + i) % n;
-                if (replicas.get(candidate).pool().hasReplayed(lsn)) return candidate;
+                ReplicaPool pool = replicas.get(candidate).pool();
+                ReplicaSkip why = pool.skipReason(lsn);
+                if (why == null) return candidate;
+                if (firstPass) pool.meters.skipped(why); // a read that waits is counted once, not per 10 ms
             }
-            if (System.nanoTime() - deadline >= 0) return PRIMARY;
+            if (System.nanoTime() - deadline >= 0) return primaryFor(PrimaryFallback.REPLICA_BEHIND);
             LockSupport.parkNanos(Math.min(10_000_000L, Math.max(0, deadline - System.nanoTime())));
         }
     }

@@ -110,10 +110,10 @@ public final class ShardSession {
         Long written = lastWriteNanos.get(id);
         Duration sticky = cluster.readPolicy().stickyAfterWrite();
         if (written != null && System.nanoTime() - written < sticky.toNanos()) {
-            return ShardNode.PRIMARY;
+            return node.primaryFor(PrimaryFallback.STICKY_AFTER_WRITE);
         }
         if (positionPending.containsKey(id) && !capturePosition(node.shard)) {
-            return ShardNode.PRIMARY; // no position to compare a replica with (not PostgreSQL, or it did not answer)
+            return node.primaryFor(PrimaryFallback.NO_POSITION); // no position to compare a replica with (not PostgreSQL, or it did not answer)
         }
         return node.chooseReplica(positions.getOrDefault(id, -1L), wait);
     }

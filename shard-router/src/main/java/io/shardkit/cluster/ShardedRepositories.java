@@ -32,7 +32,7 @@ final class ShardedRepositories {
         ClusterTarget target = new ClusterTarget(type, factory);
         target.bound(cluster.topology()); // make the instances now: a failing factory fails here
         targets.add(target);
-        return RepositoryProxy.create(type, target);
+        return RepositoryProxy.create(type, target, cluster.metrics());
     }
 
     /**
@@ -58,7 +58,7 @@ final class ShardedRepositories {
                         + " — a local transaction covers one shard; do the work for " + shard + " in a transaction of its own");
             }
             return instance;
-        });
+        }, cluster.metrics());
     }
 
     <R> R forSession(Class<R> type, ShardSession session) {
@@ -72,7 +72,7 @@ final class ShardedRepositories {
             }
             ShardNode.ReplicaView replica = node.replicas.get(choice);
             return instances.computeIfAbsent(replica, r -> make(type, factory, replica.dsl()));
-        });
+        }, cluster.metrics());
     }
 
     private Function<? super DSLContext, ?> factory(Class<?> type) {

@@ -63,14 +63,18 @@ final class Topology {
         this.liveChanges = liveChanges;
     }
 
+    /** What a topology reports to, and the cluster's name that prefixes its pool names. */
+    record Instruments(String cluster, ClusterMetrics metrics) {
+    }
+
     /** Opens what {@code plan} needs, reusing the pools of {@code previous} whose configuration is unchanged. */
-    static Topology open(ClusterPlan plan, Configuration jooq, Topology previous) {
+    static Topology open(ClusterPlan plan, Configuration jooq, Instruments instruments, Topology previous) {
         Map<String, Pool> oldPrimaries = previous == null ? Map.of() : previous.primaries;
         Map<String, Pool> oldReplicas = previous == null ? Map.of() : previous.replicas;
         Map<String, Pool> primaries = new LinkedHashMap<>();
         Map<String, Pool> replicas = new LinkedHashMap<>();
         try {
-            return open(plan, jooq, previous, primaries, replicas);
+            return open(plan, jooq, instruments, previous, primaries, replicas);
         } catch (Throwable e) {
             // Whatever failed, and wherever (a later pool, a driver's Error, a context): no new pool stays open.
             closeNew(primaries, oldPrimaries, e);
@@ -80,8 +84,9 @@ final class Topology {
     }
 
     /** Opens into {@code primaries} and {@code replicas} as it goes, so the caller can close them on failure. */
-    private static Topology open(ClusterPlan plan, Configuration jooq, Topology previous, Map<String, Pool> primaries,
-                                 Map<String, Pool> replicas) {
+    private static Topology open(ClusterPlan plan, Configuration jooq, Instruments instruments, Topology previous,
+                                 Map<String, Pool> primaries, Map<String, Pool> replicas) {
+        ClusterMetrics metrics = instruments.metrics();
         Map<String, Pool> oldPrimaries = previous == null ? Map.of() : previous.primaries;
         Map<String, Pool> oldReplicas = previous == null ? Map.of() : previous.replicas;
         List<Runnable> liveChanges = new ArrayList<>();
@@ -91,23 +96,25 @@ final class Topology {
             DatabaseConfig primaryConfig = new DatabaseConfig(c.url(), c.username(), c.password(), c.dialect(), c.pool());
             primaries.put(db.name(), reuseOrOpen(oldPrimaries.get(db.name()), db.name(), primaryConfig,
                     new DatabaseConfig(c.url(), c.username(), c.password(), c.dialect(), fixedAtOpen(c.pool())), c.pool(),
-                    false, liveChanges, () -> openPool("shardkit-" + db.name(), db.name(), c.url(), c.username(),
-                            c.password(), c.pool(), false, db.dialect())));
+                    false, liveChanges, () -> openPool(instruments.cluster() + "-" + db.name(), db.name(), c.url(),
+                            c.username(), c.password(), c.pool(), false, db.dialect(), metrics)));
             for (int i = 0; i < c.replicas().size(); i++) {
                 ReplicaConfig r = c.replicas().get(i);
                 String name = db.name() + "/replica-" + i;
                 replicas.put(name, reuseOrOpen(oldReplicas.get(name), name, r,
                         new ReplicaConfig(r.url(), r.username(), r.password(), fixedAtOpen(r.pool())), r.pool(), true,
-                        liveChanges, () -> openPool("shardkit-" + name.replace('/', '-'), name, r.url(), r.username(),
-                                r.password(), r.pool(), true, db.dialect())));
+                        liveChanges, () -> openPool(instruments.cluster() + "-" + name.replace('/', '-'), name, r.url(),
+                                r.username(), r.password(), r.pool(), true, db.dialect(), metrics)));
             }
         }
         Map<String, ReplicaPool> replicaPools = new LinkedHashMap<>();
         replicas.forEach((name, pool) -> {
             ReplicaPool old = previous == null ? null : previous.replicaPools.get(name);
+            String database = name.substring(0, name.indexOf('/'));
             replicaPools.put(name, old != null && old.dataSource == pool.dataSource() && previous.reads.equals(plan.reads())
                     ? old
-                    : new ReplicaPool(name, pool.dataSource(), plan.databases().get(name.substring(0, name.indexOf('/'))).dialect(), plan.reads()));
+                    : new ReplicaPool(name, database, pool.dataSource(), plan.databases().get(database).dialect(),
+                            plan.reads(), metrics.replica(name, database)));
         });
         Map<ShardId, ShardNode> nodes = new HashMap<>();
         List<Shard> ordered = new ArrayList<>();
@@ -115,14 +122,15 @@ final class Topology {
             ClusterPlan.Database db = plan.databases().get(p.database());
             HikariDataSource ds = primaries.get(p.database()).dataSource();
             Shard shard = new Shard(p.shard(), p.database(), Optional.ofNullable(p.schema()), db.dialect(),
-                    context(jooq, p.shard(), p.database(), ds, db.dialect(), p.schema(), null), ds);
+                    context(jooq, p.shard(), p.database(), ds, db.dialect(), p.schema(), null,
+                            metrics.statements(p.shard(), p.database(), false)), ds);
             List<ShardNode.ReplicaView> views = new ArrayList<>();
             for (int i = 0; i < db.config().replicas().size(); i++) {
                 ReplicaPool rp = replicaPools.get(p.database() + "/replica-" + i);
                 views.add(new ShardNode.ReplicaView(rp, context(jooq, p.shard(), rp.name, rp.dataSource, db.dialect(),
-                        p.schema(), rp)));
+                        p.schema(), rp, metrics.statements(p.shard(), p.database(), true))));
             }
-            nodes.put(p.shard(), new ShardNode(shard, views));
+            nodes.put(p.shard(), new ShardNode(shard, views, metrics));
             ordered.add(shard);
         }
         return new Topology(plan.router(), plan.reads(), Map.copyOf(nodes), List.copyOf(ordered),
@@ -135,9 +143,10 @@ final class Topology {
      * configuration; a failure of the database itself comes out as a {@link ShardException} naming shard and pool.
      *
      * @param replica the replica whose pool this is, or null for the primary
+     * @param timer   times each statement, or null without a meter registry
      */
     private static DSLContext context(Configuration jooq, ShardId shard, String poolName, HikariDataSource ds,
-                                      SQLDialect dialect, String schema, ReplicaPool replica) {
+                                      SQLDialect dialect, String schema, ReplicaPool replica, ExecuteListener timer) {
         Settings s = (Settings) jooq.settings().clone();
         if (schema != null) {
             // Unqualified tables (input "") render into the shard's schema.
@@ -146,6 +155,7 @@ final class Topology {
         Configuration c = jooq.derive(new PoolConnections(shard, poolName, ds)).derive(dialect).derive(s)
                 .deriveAppending(FenceWait.marking(shard, poolName, schema)); // where it writes, for a refusing fence
         if (replica != null) c = c.deriveAppending(healthListener(replica)); // sees the driver's exception first
+        if (timer != null) c = c.deriveAppending(timer);
         return DSL.using(c.deriveAppending(ShardFailures.listener(shard, poolName)));
     }
 
@@ -243,8 +253,9 @@ final class Topology {
     }
 
     private static HikariDataSource openPool(String poolName, String name, String url, String username, String password,
-                                             PoolConfig p, boolean replica, SQLDialect dialect) {
+                                             PoolConfig p, boolean replica, SQLDialect dialect, ClusterMetrics metrics) {
         HikariConfig hc = hikariConfig(poolName, url, username, password, p, replica, dialect);
+        metrics.instrument(hc);
         ReconnectingDataSource source = ReconnectingDataSource.into(hc);
         try {
             HikariDataSource ds = new HikariDataSource(hc);

@@ -1,0 +1,40 @@
+package io.shardkit.cluster;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Times the routed methods of a repository proxy into {@code shardkit.repository.invocations}; wraps the proxy's
+ * handler only when the cluster has a meter registry. Default methods and {@code Object}'s are not timed: a default
+ * method's own calls of routed methods are.
+ */
+final class TimedRepository implements InvocationHandler {
+    private final InvocationHandler routed;
+    private final Map<Method, OutcomeTimers> timers;
+
+    TimedRepository(InvocationHandler routed, Collection<Method> methods, Function<Method, OutcomeTimers> timersOf) {
+        this.routed = routed;
+        Map<Method, OutcomeTimers> byMethod = new HashMap<>();
+        methods.forEach(m -> byMethod.put(m, timersOf.apply(m)));
+        this.timers = Map.copyOf(byMethod);
+    }
+
+    @Override
+    public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+        OutcomeTimers t = timers.get(method);
+        if (t == null) return routed.invoke(proxy, method, args);
+        long started = System.nanoTime();
+        try {
+            Object result = routed.invoke(proxy, method, args);
+            t.record(System.nanoTime() - started, null);
+            return result;
+        } catch (Throwable e) {
+            t.record(System.nanoTime() - started, e);
+            throw e;
+        }
+    }
+}
