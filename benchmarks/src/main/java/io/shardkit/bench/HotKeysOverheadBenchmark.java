@@ -2,6 +2,7 @@ package io.shardkit.bench;
 
 import io.shardkit.cluster.HotKeys;
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.ShardKey;
 import io.shardkit.router.KeyHash;
 import java.util.SplittableRandom;
@@ -55,7 +56,7 @@ public class HotKeysOverheadBenchmark {
     @Setup
     public void setUp() {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        ShardCluster.Builder b = ShardCluster.builder().modulo(KeyHash.MURMUR3).hotKeys(switch (hotKeys) {
+        ShardClusterBuilder b = ShardCluster.builder().modulo(KeyHash.MURMUR3).hotKeys(switch (hotKeys) {
             case "off" -> HotKeys.Settings.OFF;
             case "sampled" -> HotKeys.Settings.DEFAULTS;
             case "every" -> HotKeys.Settings.DEFAULTS.withSampleEvery(1);

@@ -2,6 +2,7 @@ package io.shardkit.bench;
 
 import io.shardkit.cluster.Shard;
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
 import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
 import io.shardkit.migrate.FleetReport;
@@ -80,7 +81,7 @@ public class MigrateBenchmark {
     }
 
     static ShardCluster cluster(EmbeddedShards databases) {
-        ShardCluster.Builder b = ShardCluster.builder();
+        ShardClusterBuilder b = ShardCluster.builder();
         for (int i = 0; i < databases.databases().size(); i++) {
             TestDatabase db = databases.database(i);
             // 3 connections each: Flyway holds 2 on PostgreSQL; 64 x 3 stays under the test server's 300.

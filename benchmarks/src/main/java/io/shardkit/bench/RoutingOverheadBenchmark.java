@@ -1,6 +1,7 @@
 package io.shardkit.bench;
 
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.ShardKey;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.shardkit.router.KeyHash;
@@ -58,7 +59,7 @@ public class RoutingOverheadBenchmark {
     @Setup
     public void setUp() {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        ShardCluster.Builder b = ShardCluster.builder().modulo(KeyHash.MURMUR3);
+        ShardClusterBuilder b = ShardCluster.builder().modulo(KeyHash.MURMUR3);
         if (metrics.equals("on")) b.meterRegistry(new SimpleMeterRegistry());
         for (int i = 0; i < PointQueryBenchmark.SHARD_COUNT; i++) {
             b.database("db" + i, "jdbc:h2:mem:overhead_" + run + "_" + i, "sa", "").shard("s" + i, "db" + i);

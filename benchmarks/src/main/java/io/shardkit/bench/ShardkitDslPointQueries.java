@@ -2,6 +2,7 @@ package io.shardkit.bench;
 
 import io.shardkit.cluster.Shard;
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.router.KeyHash;
 import io.shardkit.test.TestDatabase;
 import java.util.List;
@@ -12,7 +13,7 @@ final class ShardkitDslPointQueries implements PointQueries {
     private final ShardCluster cluster;
 
     ShardkitDslPointQueries(List<TestDatabase> databases, SQLDialect dialect) {
-        ShardCluster.Builder b = ShardCluster.builder().modulo(KeyHash.MURMUR3).jooqConfiguration(OrdersTable.configuration());
+        ShardClusterBuilder b = ShardCluster.builder().modulo(KeyHash.MURMUR3).jooqConfiguration(OrdersTable.configuration());
         for (int i = 0; i < databases.size(); i++) {
             b.database("db" + i, PoolSettings.shardkit(databases.get(i))).shard("s" + i, "db" + i);
         }

@@ -2,6 +2,7 @@ package io.shardkit.samples;
 
 import io.shardkit.cluster.Shard;
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.config.ClusterConfig;
 import io.shardkit.cluster.config.ShardsYaml;
 import io.shardkit.cluster.topology.TopologyVersion;
@@ -128,7 +129,7 @@ final class GrowingTour {
      * those places (a static one, outside the shared topology, which does not place them there yet).
      */
     private static String migrateNewPlaces(ClusterConfig config) {
-        ShardCluster.Builder places = ShardCluster.builder().database(NEW_DATABASE, config.databases().get(NEW_DATABASE));
+        ShardClusterBuilder places = ShardCluster.builder().database(NEW_DATABASE, config.databases().get(NEW_DATABASE));
         MOVING.forEach(shard -> places.shard(shard, NEW_DATABASE, shard));
         try (ShardCluster newPlaces = places.jump().build()) {
             return ShardMigrator.configure().cluster(newPlaces).locations("classpath:db/migration").load().migrate()

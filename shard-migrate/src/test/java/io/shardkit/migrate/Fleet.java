@@ -1,6 +1,7 @@
 package io.shardkit.migrate;
 
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
 import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
 import io.shardkit.test.EmbeddedShards;
@@ -30,7 +31,7 @@ public final class Fleet {
     }
 
     public static ShardCluster cluster(EmbeddedShards databases, String password) {
-        ShardCluster.Builder b = ShardCluster.builder();
+        ShardClusterBuilder b = ShardCluster.builder();
         List<TestDatabase> dbs = databases.databases();
         for (int i = 0; i < dbs.size(); i++) {
             TestDatabase db = dbs.get(i);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.router.ShardId;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
@@ -51,7 +52,7 @@ class MigrationMetersTest {
     }
 
     private static ShardCluster cluster(EmbeddedShards databases, SimpleMeterRegistry registry) {
-        ShardCluster.Builder b = ShardCluster.builder().name("fleet").meterRegistry(registry);
+        ShardClusterBuilder b = ShardCluster.builder().name("fleet").meterRegistry(registry);
         List<TestDatabase> dbs = databases.databases();
         for (int i = 0; i < dbs.size(); i++) {
             b.database("db" + i, dbs.get(i).jdbcUrl(), dbs.get(i).username(), dbs.get(i).password()).shard("s" + i, "db" + i);

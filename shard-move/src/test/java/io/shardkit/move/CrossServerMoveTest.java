@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
 import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
 import io.shardkit.cluster.config.ClusterConfig.TopologyConfig;
@@ -40,7 +41,7 @@ class CrossServerMoveTest {
                     s.execute("create table orders (id bigint primary key, customer_id bigint not null, note text)");
                 }
             }
-            ShardCluster.Builder b = ShardCluster.builder();
+            ShardClusterBuilder b = ShardCluster.builder();
             PoolConfig pool = new PoolConfig(6, 1, 5_000L, null, null, 15_000L);
             for (int i = 0; i < 4; i++) {
                 b.database(names.get(i), new DatabaseConfig(dbs.get(i).jdbcUrl(), dbs.get(i).username(), dbs.get(i).password(), null, pool));

@@ -1,6 +1,7 @@
 package io.shardkit.move;
 
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.config.ClusterConfig;
 import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
 import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
@@ -105,7 +106,7 @@ final class ImportFixture implements AutoCloseable {
     }
 
     ClusterConfig config(String instance) {
-        ShardCluster.Builder b = ShardCluster.builder();
+        ShardClusterBuilder b = ShardCluster.builder();
         PoolConfig pool = new PoolConfig(6, 0, 5_000L, null, null, 15_000L);
         for (String db : NAMES) b.database(db, new DatabaseConfig(db(db).jdbcUrl(), db(db).username(), db(db).password(), null, pool));
         for (int i = 0; i < SHARDS.size(); i++) b.shard("s" + i, SHARDS.get(i));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.ShardKey;
 import io.shardkit.cluster.ShardMovedException;
 import io.shardkit.cluster.config.ClusterConfig;
@@ -76,7 +77,7 @@ class ShardMoveTest {
     }
 
     private ClusterConfig config(String instance, boolean refresh) {
-        ShardCluster.Builder b = ShardCluster.builder();
+        ShardClusterBuilder b = ShardCluster.builder();
         // a statement timeout turns a write stuck behind a lock into a failure the test reports
         PoolConfig pool = new PoolConfig(8, 1, 5_000L, null, null, 15_000L);
         for (String db : NAMES) b.database(db, new DatabaseConfig(url(db), db(db).username(), db(db).password(), null, pool));

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.ShardKey;
 import io.shardkit.cluster.ShardMovedException;
 import io.shardkit.cluster.config.ClusterConfig;
@@ -57,7 +58,7 @@ class TenantMoveTest {
     }
 
     private ClusterConfig config(String instance, boolean refresh) {
-        ShardCluster.Builder b = ShardCluster.builder();
+        ShardClusterBuilder b = ShardCluster.builder();
         PoolConfig pool = new PoolConfig(8, 1, 5_000L, null, null, 15_000L);
         for (int i = 0; i < NAMES.size(); i++) {
             var db = dbs.database(i);

@@ -19,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.router.ShardId;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
@@ -55,7 +56,7 @@ class FanOutTest {
     @BeforeAll
     static void load() throws Exception {
         dbs = EmbeddedShards.start(Engine.H2, 5);
-        ShardCluster.Builder b = ShardCluster.builder();
+        ShardClusterBuilder b = ShardCluster.builder();
         for (int i = 1; i <= 4; i++) {
             b.database("db" + i, dbs.database(i).jdbcUrl(), dbs.database(i).username(), dbs.database(i).password()).shard("s" + i, "db" + i);
         }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkit.cluster.PoolStats;
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
 import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
 import io.shardkit.query.QueryOutcome.Status;
@@ -48,7 +49,7 @@ class ForEachShardTest {
     @BeforeAll
     static void start() {
         dbs = EmbeddedShards.start(Engine.POSTGRES, 4);
-        ShardCluster.Builder b = ShardCluster.builder();
+        ShardClusterBuilder b = ShardCluster.builder();
         for (int i = 0; i < 4; i++) {
             b.database("db" + i, config(dbs.database(i), 1));
             b.shard("s" + i, "db" + i);
@@ -186,7 +187,7 @@ class ForEachShardTest {
                 st.execute("create table sa" + i + ".t as select generate_series(1, " + (i + 1) + ") as n");
             }
         }
-        ShardCluster.Builder b = ShardCluster.builder().database("one", new DatabaseConfig(db.jdbcUrl(), db.username(),
+        ShardClusterBuilder b = ShardCluster.builder().database("one", new DatabaseConfig(db.jdbcUrl(), db.username(),
                 db.password(), null, new PoolConfig(2, 2, null, null, null)));
         for (int i = 0; i < 4; i++) b.shard("a" + i, "one", "sa" + i);
         try (ShardCluster shared = b.jump().build()) {

@@ -7,6 +7,7 @@ import static org.jooq.impl.DSL.table;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.config.ClusterConfig.RangeConfig;
 import io.shardkit.router.ShardId;
 import io.shardkit.router.ShardKeyType;
@@ -50,8 +51,8 @@ class ForRangeTest {
         dbs.close();
     }
 
-    static ShardCluster cluster(UnaryOperator<ShardCluster.Builder> strategy) {
-        ShardCluster.Builder b = ShardCluster.builder();
+    static ShardCluster cluster(UnaryOperator<ShardClusterBuilder> strategy) {
+        ShardClusterBuilder b = ShardCluster.builder();
         for (int i = 0; i < 3; i++) {
             b.database("db" + i, dbs.database(i).jdbcUrl(), dbs.database(i).username(), dbs.database(i).password())
                     .shard("s" + i, "db" + i);

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkit.cluster.PoolStats;
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
 import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
 import io.shardkit.query.QueryOutcome.Status;
@@ -58,7 +59,7 @@ class MariaDbEarlyCloseTest {
     @BeforeAll
     static void start() throws Exception {
         dbs = EmbeddedShards.start(Engine.MARIADB, 3);
-        ShardCluster.Builder b = ShardCluster.builder();
+        ShardClusterBuilder b = ShardCluster.builder();
         for (int i = 0; i < 3; i++) {
             try (Connection c = dbs.database(i).open(); Statement st = c.createStatement()) {
                 st.execute("create view big as select seq as n, repeat('x', 1000) as pad from seq_1_to_" + ROWS);

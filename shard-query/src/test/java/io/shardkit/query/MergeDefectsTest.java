@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
 import java.math.BigDecimal;
@@ -57,7 +58,7 @@ class MergeDefectsTest {
 
     private void start(Engine engine) throws java.sql.SQLException {
         dbs = EmbeddedShards.start(engine, 5);
-        ShardCluster.Builder b = ShardCluster.builder();
+        ShardClusterBuilder b = ShardCluster.builder();
         for (int i = 1; i <= 4; i++) {
             b.database("db" + i, dbs.database(i).jdbcUrl(), dbs.database(i).username(), dbs.database(i).password()).shard("s" + i, "db" + i);
         }

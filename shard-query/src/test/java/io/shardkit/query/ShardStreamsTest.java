@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.shardkit.cluster.PoolStats;
 import io.shardkit.cluster.Shard;
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
 import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
 import io.shardkit.query.QueryOutcome.Status;
@@ -58,7 +59,7 @@ class ShardStreamsTest {
     @BeforeAll
     static void start() {
         dbs = EmbeddedShards.start(Engine.POSTGRES, 4);
-        ShardCluster.Builder b = ShardCluster.builder();
+        ShardClusterBuilder b = ShardCluster.builder();
         for (int i = 0; i < 4; i++) {
             b.database("db" + i, config(dbs.database(i), 4));
             b.shard("s" + i, "db" + i);
@@ -475,7 +476,7 @@ class ShardStreamsTest {
     /** {@code shards} logical shards a0.. in schemas of one database 'one', whose pool has {@code maxPool} connections. */
     static ShardCluster sharedDatabase(int maxPool, int shards) {
         TestDatabase db = dbs.database(3);
-        ShardCluster.Builder b = ShardCluster.builder().database("one", new DatabaseConfig(db.jdbcUrl(), db.username(),
+        ShardClusterBuilder b = ShardCluster.builder().database("one", new DatabaseConfig(db.jdbcUrl(), db.username(),
                 db.password(), null, new PoolConfig(maxPool, maxPool, null, null, null)));
         for (int i = 0; i < shards; i++) b.shard("a" + i, "one", "sa" + i);
         return b.jump().build();

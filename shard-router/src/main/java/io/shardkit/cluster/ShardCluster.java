@@ -1,25 +1,14 @@
 package io.shardkit.cluster;
 
-import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
-import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
-import io.shardkit.cluster.config.ClusterConfig.RangeConfig;
-import io.shardkit.cluster.config.ClusterConfig.ShardConfig;
-import io.shardkit.cluster.config.ClusterConfig.StrategyConfig;
 import io.shardkit.cluster.config.ClusterConfig;
 import io.shardkit.cluster.internal.ClusterPlan;
 import io.shardkit.cluster.config.ShardsYaml;
-import io.shardkit.router.KeyHash;
 import io.shardkit.router.ShardException;
 import io.shardkit.router.ShardId;
-import io.shardkit.router.ShardKeyType;
 import io.shardkit.router.ShardRouter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 import org.jooq.Configuration;
@@ -63,7 +52,7 @@ public final class ShardCluster implements AutoCloseable {
      * Starts {@code config}'s cluster; with a {@code topology} store, on the store's newest shard map (publishing this
      * configuration's map as version 1 when there is none) and following it from then on.
      */
-    private static ShardCluster start(ClusterConfig config, Configuration jooq, Duration retiredPoolGracePeriod,
+    static ShardCluster start(ClusterConfig config, Configuration jooq, Duration retiredPoolGracePeriod,
                                       Topology.Instruments instruments) {
         ClusterPlan plan = ClusterPlan.compile(config);
         if (config.topology() == null) return new ShardCluster(plan, jooq, retiredPoolGracePeriod, null, instruments);
@@ -104,9 +93,9 @@ public final class ShardCluster implements AutoCloseable {
         return start(config, jooq, DEFAULT_RETIRED_POOL_GRACE_PERIOD, new Topology.Instruments(DEFAULT_NAME, ClusterMetrics.NONE));
     }
 
-    /** A cluster described in code instead of {@code shards.yml}; see {@link Builder}. */
-    public static Builder builder() {
-        return new Builder();
+    /** A cluster described in code instead of {@code shards.yml}; see {@link ShardClusterBuilder}. */
+    public static ShardClusterBuilder builder() {
+        return new ShardClusterBuilder();
     }
 
     /** The default base: names built with {@code DSL.name(..)} render unquoted, so each database folds case as in plain SQL. */
@@ -258,13 +247,13 @@ public final class ShardCluster implements AutoCloseable {
         return current();
     }
 
-    /** The {@code cluster} tag of its meters and the prefix of its pool names; see {@link Builder#name}. */
+    /** The {@code cluster} tag of its meters and the prefix of its pool names; see {@link ShardClusterBuilder#name}. */
     public String name() {
         return instruments.cluster();
     }
 
     /**
-     * The registry given to {@link Builder#meterRegistry}, for modules that add meters (fan-out, migrations). Safe to
+     * The registry given to {@link ShardClusterBuilder#meterRegistry}, for modules that add meters (fan-out, migrations). Safe to
      * call without Micrometer on the class path: it is then empty, and its erased type names no Micrometer class.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
@@ -342,163 +331,5 @@ public final class ShardCluster implements AutoCloseable {
     public String toString() {
         Topology t = topology.last();
         return "ShardCluster[" + t.ordered.size() + " shards on " + t.databaseCount() + " databases, " + t.router + "]";
-    }
-
-    /** Assembles a {@link ClusterConfig} in code; {@link #build()} validates it exactly as {@code shards.yml} is. */
-    public static final class Builder {
-        private final Map<String, DatabaseConfig> databases = new LinkedHashMap<>();
-        private final List<ShardConfig> shards = new ArrayList<>();
-        private final Map<String, String> pins = new LinkedHashMap<>();
-        private StrategyConfig strategy;
-        private String keyType;
-        private Configuration jooq = defaultJooqConfiguration();
-        private Duration retiredPoolGracePeriod = DEFAULT_RETIRED_POOL_GRACE_PERIOD;
-        private ClusterConfig.TopologyConfig topology;
-        private ClusterConfig.HotKeysConfig hotKeys;
-        private String name = DEFAULT_NAME;
-        private io.micrometer.core.instrument.MeterRegistry meterRegistry; // typed field: loaded only when set
-        private boolean shardTag;
-
-        private Builder() {
-        }
-
-        /** A physical database (one pool) named {@code name}; its dialect is inferred from the JDBC URL. */
-        public Builder database(String name, String url, String username, String password) {
-            return database(name, new DatabaseConfig(url, username, password, null, null));
-        }
-
-        /** A physical database with every setting of {@code shards.yml}: pool, dialect, replicas. */
-        public Builder database(String name, DatabaseConfig database) {
-            databases.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(database, "database"));
-            return this;
-        }
-
-        /** A logical shard on {@code database}; shards are numbered in the order they are added. */
-        public Builder shard(String id, String database) {
-            return shard(new ShardConfig(id, database, null, null));
-        }
-
-        /** A logical shard in {@code schema} of {@code database}, for several logical shards on one database. */
-        public Builder shard(String id, String database, String schema) {
-            return shard(new ShardConfig(id, database, schema, null));
-        }
-
-        /** A logical shard with every setting of {@code shards.yml} (e.g. its weight on a ring). */
-        public Builder shard(ShardConfig shard) {
-            shards.add(Objects.requireNonNull(shard, "shard"));
-            return this;
-        }
-
-        /** The key → shard strategy as {@code shards.yml} writes it; the shortcuts below cover the usual ones. */
-        public Builder strategy(StrategyConfig strategy) {
-            this.strategy = Objects.requireNonNull(strategy, "strategy");
-            return this;
-        }
-
-        /** A consistent-hash ring with {@code virtualNodes} points per shard (1024 balances within ~5 %). */
-        public Builder consistentHash(int virtualNodes) {
-            return strategy(new StrategyConfig("consistent-hash", null, virtualNodes, null));
-        }
-
-        /** {@code hash(key) mod shards}: moves almost every key on a resize; only to match an existing scheme. */
-        public Builder modulo(KeyHash hash) {
-            return strategy(new StrategyConfig("modulo", hash.configName(), null, null));
-        }
-
-        /** Jump consistent hash: perfect balance, and a resize moves only the keys the new shard takes. */
-        public Builder jump() {
-            return strategy(new StrategyConfig("jump", null, null, null));
-        }
-
-        /** A range strategy over {@code keyType} keys; ranges given as {@link RangeConfig} ({@code "unbounded"} opens an end). */
-        public Builder ranges(ShardKeyType keyType, List<RangeConfig> ranges) {
-            keyType(keyType);
-            return strategy(new StrategyConfig("range", null, null, ranges));
-        }
-
-        /** The one type of every shard key; keys of another type are refused. Required for pins and ranges. */
-        public Builder keyType(ShardKeyType keyType) {
-            this.keyType = keyType.configName();
-            return this;
-        }
-
-        /** Pins {@code key} (long, int, String, UUID, byte[] or Instant) to {@code shard}; needs {@link #keyType}. */
-        public Builder pin(Object key, String shard) {
-            String text = key instanceof byte[] b ? HexFormat.of().formatHex(b) : String.valueOf(Objects.requireNonNull(key, "key"));
-            pins.put(text, Objects.requireNonNull(shard, "shard"));
-            return this;
-        }
-
-        /** The jOOQ configuration every shard's context derives from (settings, listeners, converters). */
-        public Builder jooqConfiguration(Configuration jooq) {
-            this.jooq = Objects.requireNonNull(jooq, "jooq");
-            return this;
-        }
-
-        /**
-         * How long a pool replaced by {@link ShardCluster#reconfigure} may take to drain (default 30 s); after it the
-         * pool is closed anyway, aborting what still runs on it, with a warning naming the database.
-         */
-        public Builder retiredPoolGracePeriod(Duration gracePeriod) {
-            Objects.requireNonNull(gracePeriod, "gracePeriod");
-            if (gracePeriod.isNegative()) {
-                throw new IllegalArgumentException("retiredPoolGracePeriod must not be negative: " + gracePeriod);
-            }
-            this.retiredPoolGracePeriod = gracePeriod;
-            return this;
-        }
-
-        /**
-         * Shares the shard map with every instance through a store in {@code topology.store()}, a database added
-         * with {@link #database}; the shards, strategy and pins given here are only version 1's, used when the store
-         * has none.
-         */
-        public Builder topology(ClusterConfig.TopologyConfig topology) {
-            this.topology = Objects.requireNonNull(topology, "topology");
-            return this;
-        }
-
-        /** Tracks the most routed keys and each shard's load ({@link ShardCluster#hotKeys()}); off by default. */
-        public Builder hotKeys(HotKeys.Settings settings) {
-            Objects.requireNonNull(settings, "settings");
-            this.hotKeys = new ClusterConfig.HotKeysConfig(settings.enabled(), settings.capacity(), settings.sampleEvery(),
-                    settings.window().toMillis(), settings.bucket().toMillis());
-            return this;
-        }
-
-        /** Names the cluster: its meters' {@code cluster} tag and its pools' prefix ({@code <name>-<database>}). */
-        public Builder name(String name) {
-            if (!Objects.requireNonNull(name, "name").matches("[A-Za-z0-9_.-]+")) {
-                throw new IllegalArgumentException("name must be letters, digits, '_', '.' or '-': '" + name + "'");
-            }
-            this.name = name;
-            return this;
-        }
-
-        /**
-         * Publishes the cluster's meters to {@code registry} (see the README's "Metrics"): HikariCP's pool meters,
-         * statements, repository calls, replicas. Without it no meter is made and Micrometer need not be present.
-         */
-        public Builder meterRegistry(io.micrometer.core.instrument.MeterRegistry registry) {
-            this.meterRegistry = Objects.requireNonNull(registry, "registry");
-            return this;
-        }
-
-        /** Adds a {@code shard} tag (the logical shard) to {@code shardkit.query}; off by default: it multiplies series. */
-        public Builder shardTag(boolean shardTag) {
-            this.shardTag = shardTag;
-            return this;
-        }
-
-        /** The description assembled so far, as {@code shards.yml} would give it; nothing is checked yet. */
-        public ClusterConfig toConfig() {
-            return new ClusterConfig(databases, shards, strategy, keyType, pins, null, null, topology, hotKeys);
-        }
-
-        /** Validates the description as a whole (every problem at once) and starts the cluster. */
-        public ShardCluster build() {
-            return start(toConfig(), jooq, retiredPoolGracePeriod, new Topology.Instruments(name, meterRegistry == null
-                    ? ClusterMetrics.NONE : MicrometerClusterMetrics.create(meterRegistry, name, shardTag)));
-        }
     }
 }

@@ -40,8 +40,8 @@ class HotKeysClusterTest {
         if (cluster != null) cluster.close();
     }
 
-    private ShardCluster.Builder fourShards() {
-        ShardCluster.Builder b = ShardCluster.builder().modulo(KeyHash.MURMUR3);
+    private ShardClusterBuilder fourShards() {
+        ShardClusterBuilder b = ShardCluster.builder().modulo(KeyHash.MURMUR3);
         for (int i = 0; i < 4; i++) {
             b.database("db" + i, "jdbc:h2:mem:hot_" + run + "_" + i + ";DB_CLOSE_DELAY=-1", "sa", "").shard("s" + i, "db" + i);
         }

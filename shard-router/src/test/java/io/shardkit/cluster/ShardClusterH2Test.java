@@ -47,7 +47,7 @@ class ShardClusterH2Test {
 
     @BeforeEach
     void start() {
-        ShardCluster.Builder b = ShardCluster.builder();
+        ShardClusterBuilder b = ShardCluster.builder();
         for (int i = 0; i < 4; i++) {
             b.database("db" + i, url(i), "sa", SENTINEL).shard("s" + i, "db" + i);
         }
@@ -168,7 +168,7 @@ class ShardClusterH2Test {
     @Test
     void reconfigureSwapsTheRouterAndKeepsUnchangedPools() {
         var before = cluster.shards().getFirst().dataSource();
-        ShardCluster.Builder next = ShardCluster.builder();
+        ShardClusterBuilder next = ShardCluster.builder();
         for (int i = 0; i < 4; i++) {
             next.database("db" + i, url(i), "sa", SENTINEL).shard("s" + i, "db" + i);
         }
@@ -179,7 +179,7 @@ class ShardClusterH2Test {
             assertEquals(new ModuloStrategy(KeyHash.FNV1A32, cluster.router().shards()).shardFor(k), cluster.shardFor(k));
         }
         // a bad new configuration changes nothing
-        ShardCluster.Builder bad = ShardCluster.builder().database("db0", url(0), "sa", SENTINEL).shard("s0", "db9").jump();
+        ShardClusterBuilder bad = ShardCluster.builder().database("db0", url(0), "sa", SENTINEL).shard("s0", "db9").jump();
         assertThrows(ShardException.class, () -> cluster.reconfigure(bad.toConfig()));
         assertEquals(4, cluster.shards().size());
     }
@@ -223,7 +223,7 @@ class ShardClusterH2Test {
         System.setErr(new PrintStream(captured, true, StandardCharsets.UTF_8));
         String message;
         try {
-            ShardCluster.Builder b = ShardCluster.builder()
+            ShardClusterBuilder b = ShardCluster.builder()
                     .database("db0", url(0) + ";PASSWORD_HASH=FALSE", "sa", "wrong-" + SENTINEL)
                     .shard("s0", "db0").jump();
             ShardException e = assertThrows(ShardException.class, b::build);

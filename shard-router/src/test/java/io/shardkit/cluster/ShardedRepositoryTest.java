@@ -98,7 +98,7 @@ class ShardedRepositoryTest {
 
     /** Two shards; each database has a "replica" that is really another H2 database, so a test can tell which was read. */
     private ClusterConfig config(boolean replicas) {
-        ShardCluster.Builder b = ShardCluster.builder();
+        ShardClusterBuilder b = ShardCluster.builder();
         for (int i = 0; i < 2; i++) {
             List<ReplicaConfig> r = replicas ? List.of(new ReplicaConfig(url("r" + i), "sa", "", null)) : List.of();
             b.database("db" + i, new DatabaseConfig(url("p" + i), "sa", "", null, null, r)).shard("s" + i, "db" + i);

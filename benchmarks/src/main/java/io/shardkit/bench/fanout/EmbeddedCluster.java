@@ -1,6 +1,7 @@
 package io.shardkit.bench.fanout;
 
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
 import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
 import io.shardkit.test.EmbeddedShards;
@@ -36,7 +37,7 @@ final class EmbeddedCluster implements AutoCloseable {
     /** Another cluster over the same databases and placement, e.g. with a listener that only set-up code should pay for. */
     static ShardCluster clusterOver(List<TestDatabase> databases, int poolSize, Configuration jooq) {
         PoolConfig pool = new PoolConfig(poolSize, poolSize, null, null, null);
-        ShardCluster.Builder b = ShardCluster.builder().jooqConfiguration(jooq);
+        ShardClusterBuilder b = ShardCluster.builder().jooqConfiguration(jooq);
         for (int i = 0; i < databases.size(); i++) {
             TestDatabase db = databases.get(i);
             b.database("db" + i, new DatabaseConfig(db.jdbcUrl(), db.username(), db.password(), null, pool))

@@ -1,6 +1,7 @@
 package io.shardkit.bench.moves;
 
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.ShardKey;
 import io.shardkit.cluster.config.ClusterConfig;
 import io.shardkit.cluster.config.ClusterConfig.TopologyConfig;
@@ -51,7 +52,7 @@ public final class CutoverPause {
                             + (tenantMoves ? "customer_id, id" : "id") + "))"); // a tenant's row filter needs its key in the primary key
                 }
             }
-            ShardCluster.Builder b = ShardCluster.builder();
+            ShardClusterBuilder b = ShardCluster.builder();
             for (int i = 0; i < names.size(); i++) {
                 b.database(names.get(i), dbs.database(i).jdbcUrl(), dbs.database(i).username(), dbs.database(i).password());
             }

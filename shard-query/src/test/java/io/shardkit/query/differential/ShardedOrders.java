@@ -1,6 +1,7 @@
 package io.shardkit.query.differential;
 
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.config.ClusterConfig.DatabaseConfig;
 import io.shardkit.cluster.config.ClusterConfig.PoolConfig;
 import io.shardkit.router.ShardId;
@@ -107,7 +108,7 @@ final class ShardedOrders implements AutoCloseable {
     }
 
     private static ShardCluster cluster(List<TestDatabase> dbs, Topology t, String prefix, int variant) {
-        ShardCluster.Builder b = ShardCluster.builder();
+        ShardClusterBuilder b = ShardCluster.builder();
         for (int d = 0; d < dbs.size(); d++) {
             TestDatabase db = dbs.get(d);
             b.database(prefix + "db" + d, new DatabaseConfig(db.jdbcUrl(), db.username(), db.password(), null, POOL));

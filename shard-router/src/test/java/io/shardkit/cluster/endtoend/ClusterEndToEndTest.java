@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkit.cluster.Shard;
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.router.ShardId;
 import io.shardkit.test.EmbeddedShards;
 import io.shardkit.test.Engine;
@@ -80,7 +81,7 @@ class ClusterEndToEndTest {
                     c.createStatement().execute("create schema " + schema);
                 }
             }
-            ShardCluster.Builder b = ShardCluster.builder().database("one", db.jdbcUrl(), db.username(), db.password());
+            ShardClusterBuilder b = ShardCluster.builder().database("one", db.jdbcUrl(), db.username(), db.password());
             for (String schema : List.of("ta", "tb", "tc")) {
                 b.shard(schema, "one", schema);
             }
@@ -109,7 +110,7 @@ class ClusterEndToEndTest {
     }
 
     private static ShardCluster cluster(EmbeddedShards dbs) {
-        ShardCluster.Builder b = ShardCluster.builder();
+        ShardClusterBuilder b = ShardCluster.builder();
         IntStream.range(0, dbs.databases().size()).forEach(i -> {
             TestDatabase db = dbs.database(i);
             b.database("db" + i, db.jdbcUrl(), db.username(), db.password()).shard("s" + i, "db" + i);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.config.ClusterConfig.TopologyConfig;
 import io.shardkit.cluster.config.ShardConfigException;
 import io.shardkit.cluster.config.ShardMap;
@@ -36,7 +37,7 @@ class SharedTopologyTest {
 
     /** An instance on db0..db2 plus the control database; {@code twoShardsOn} says where its own map puts s0 and s1. */
     private ShardCluster instance(String name, boolean refresh, String s0, String s1) {
-        ShardCluster.Builder b = ShardCluster.builder();
+        ShardClusterBuilder b = ShardCluster.builder();
         for (String db : List.of("control", "db0", "db1", "db2")) b.database(db, url(db), "sa", "");
         ShardCluster c = b.shard("s0", s0).shard("s1", s1).jump()
                 .topology(new TopologyConfig("control", 50L, refresh, 1_000L, name)).build();
@@ -106,7 +107,7 @@ class SharedTopologyTest {
 
     @Test
     void aBadTopologySectionIsRefusedAtStart() {
-        ShardCluster.Builder b = ShardCluster.builder().database("db0", url("db0"), "sa", "").shard("s0", "db0").jump();
+        ShardClusterBuilder b = ShardCluster.builder().database("db0", url("db0"), "sa", "").shard("s0", "db0").jump();
         ShardConfigException e = assertThrows(ShardConfigException.class,
                 () -> b.topology(new TopologyConfig("nowhere", 5_000L, null, -1L, null)).build());
         String all = String.join("\n", e.problems());

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
 import io.shardkit.cluster.ShardKey;
 import io.shardkit.router.KeyHash;
 import io.shardkit.router.ShardException;
@@ -41,7 +42,7 @@ class RepositoryVisibilityTest {
     @BeforeEach
     void start() {
         String run = UUID.randomUUID().toString().substring(0, 8);
-        ShardCluster.Builder b = ShardCluster.builder().modulo(KeyHash.MURMUR3);
+        ShardClusterBuilder b = ShardCluster.builder().modulo(KeyHash.MURMUR3);
         for (int i = 0; i < 2; i++) {
             b.database("db" + i, "jdbc:h2:mem:visibility_" + run + "_" + i, "sa", "").shard("s" + i, "db" + i);
         }
