@@ -5,11 +5,11 @@ import io.shardkit.test.TestDatabase;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.apache.commons.logging.Log;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.EnvironmentPostProcessor;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.logging.DeferredLogFactory;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
@@ -24,15 +24,20 @@ public class EmbeddedPostgresShards implements EnvironmentPostProcessor {
     static final String PROFILE = "postgres";
     static final String PREFIX = "embedded-postgres.";
     static final int DATABASES = 4;
-    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedPostgresShards.class);
+    private final Log log;
+
+    /** Spring Boot passes a deferred log: logging is not set up yet when environment post-processors run. */
+    public EmbeddedPostgresShards(DeferredLogFactory logs) {
+        this.log = logs.getLog(EmbeddedPostgresShards.class);
+    }
 
     @Override
     public void postProcessEnvironment(ConfigurableEnvironment environment, SpringApplication application) {
         if (!environment.matchesProfiles(PROFILE) || environment.containsProperty(PREFIX + "db0.url")) return;
         long started = System.nanoTime();
         ReplicatedPostgres servers = ReplicatedPostgres.start(DATABASES);
-        LOG.info("Embedded PostgreSQL: {} databases on a primary with a streaming replica, started in {} ms",
-                DATABASES, (System.nanoTime() - started) / 1_000_000);
+        log.info("Embedded PostgreSQL: " + DATABASES + " databases on a primary with a streaming replica, started in "
+                + (System.nanoTime() - started) / 1_000_000 + " ms");
         environment.getPropertySources().addLast(new MapPropertySource("embeddedPostgres", properties(servers)));
         // Registered first, so destroyed last: the cluster's pools close before the servers stop. A failed start-up
         // destroys it too.
