@@ -28,6 +28,6 @@ public class OrdersServiceApplication {
         String port = event.getApplicationContext().getEnvironment().getProperty("local.server.port", "8080");
         ShardCluster cluster = event.getApplicationContext().getBean(ShardCluster.class);
         LOG.info("Orders service on http://localhost:{} ({}) — try: curl -i -X POST localhost:{}/customers/7/orders "
-                + "-H 'Content-Type: application/json' -d '{{\"amount\": 19.99, \"status\": \"NEW\"}}'", port, cluster, port);
+                + "-H 'Content-Type: application/json' -d '{\"amount\": 19.99, \"status\": \"NEW\"}'", port, cluster, port);
     }
 }
