@@ -3,7 +3,6 @@ package io.shardkit.samples.orders;
 import io.shardkit.cluster.Shard;
 import io.shardkit.cluster.ShardCluster;
 import io.shardkit.router.RowIdGenerator;
-import io.shardkit.router.RowIds;
 import io.shardkit.router.ShardId;
 import java.util.List;
 import org.springframework.stereotype.Component;
@@ -25,11 +24,6 @@ public class OrderIds {
     /** An id for a new order of {@code customerId}. */
     public long next(long customerId) {
         return generator.next(shardNumber(cluster.shardFor(customerId)));
-    }
-
-    /** The shard an id was made for. */
-    public ShardId shardOf(long id) {
-        return cluster.shards().get(RowIds.shardOf(id)).id();
     }
 
     private int shardNumber(ShardId shard) {

@@ -46,7 +46,7 @@ class OrdersController {
         session.repository(OrderRepository.class).save(order);
         return ResponseEntity.created(URI.create("/customers/" + customerId + "/orders/" + order.id()))
                 .header(ConsistencyHeader.NAME, session.token().toString())
-                .body(OrderView.of(order, ids));
+                .body(OrderView.of(order, cluster));
     }
 
     /** The customer's orders, oldest first; an unknown customer has none. */
@@ -56,7 +56,7 @@ class OrdersController {
         checkCustomer(customerId);
         ShardSession session = ConsistencyHeader.session(cluster, token);
         List<OrderView> orders = session.repository(OrderRepository.class).ofCustomer(customerId).stream()
-                .map(o -> OrderView.of(o, ids)).toList();
+                .map(o -> OrderView.of(o, cluster)).toList();
         return withToken(ResponseEntity.ok(), session, token).body(orders);
     }
 
@@ -66,7 +66,7 @@ class OrdersController {
         checkCustomer(customerId);
         ShardSession session = ConsistencyHeader.session(cluster, token);
         return session.repository(OrderRepository.class).find(customerId, orderId)
-                .map(o -> withToken(ResponseEntity.ok(), session, token).body(OrderView.of(o, ids)))
+                .map(o -> withToken(ResponseEntity.ok(), session, token).body(OrderView.of(o, cluster)))
                 .orElseGet(() -> ResponseEntity.status(HttpStatus.NOT_FOUND).build());
     }
 
