@@ -9,7 +9,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * New order ids: time-ordered, unique without a database round trip, and carrying the number of the customer's
- * shard ({@link RowIds#shardOf}), as the samples module makes them. The shard number is the shard's position in the
+ * shard ({@link io.shardkit.router.RowIds#shardOf}), as the samples module makes them. The shard number is the shard's position in the
  * cluster's declaration order.
  */
 @Component
