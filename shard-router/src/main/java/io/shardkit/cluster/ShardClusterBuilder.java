@@ -28,6 +28,8 @@ public final class ShardClusterBuilder {
     private Duration retiredPoolGracePeriod = ShardCluster.DEFAULT_RETIRED_POOL_GRACE_PERIOD;
     private ClusterConfig.TopologyConfig topology;
     private ClusterConfig.HotKeysConfig hotKeys;
+    private ClusterConfig.ReadsConfig reads;
+    private ClusterConfig.MigrationsConfig migrations;
     private String name = ShardCluster.DEFAULT_NAME;
     private io.micrometer.core.instrument.MeterRegistry meterRegistry; // typed field: loaded only when set
     private boolean shardTag;
@@ -163,9 +165,30 @@ public final class ShardClusterBuilder {
         return this;
     }
 
+    /**
+     * Starts from {@code config} — as {@code shards.yml} or Spring properties give it — replacing everything described
+     * so far; the settings only a builder has ({@link #meterRegistry}, {@link #name}, the jOOQ base) stay.
+     */
+    public ShardClusterBuilder config(ClusterConfig config) {
+        Objects.requireNonNull(config, "config");
+        databases.clear();
+        databases.putAll(config.databases());
+        shards.clear();
+        shards.addAll(config.shards());
+        pins.clear();
+        pins.putAll(config.pins());
+        strategy = config.strategy();
+        keyType = config.keyType();
+        reads = config.reads();
+        migrations = config.migrations();
+        topology = config.topology();
+        hotKeys = config.hotKeys();
+        return this;
+    }
+
     /** The description assembled so far, as {@code shards.yml} would give it; nothing is checked yet. */
     public ClusterConfig toConfig() {
-        return new ClusterConfig(databases, shards, strategy, keyType, pins, null, null, topology, hotKeys);
+        return new ClusterConfig(databases, shards, strategy, keyType, pins, reads, migrations, topology, hotKeys);
     }
 
     /** Validates the description as a whole (every problem at once) and starts the cluster. */

@@ -1,6 +1,11 @@
 package io.shardkit.spring.boot;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.shardkit.cluster.ShardCluster;
+import io.shardkit.cluster.ShardClusterBuilder;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -17,14 +22,29 @@ import org.springframework.core.io.ResourceLoader;
  * <p>Registers no {@code DataSource}, {@code DSLContext} or {@code Flyway} bean: the shards' pools and contexts stay
  * inside the cluster, out of reach of Spring Boot's Flyway, jOOQ and DataSource auto-configurations.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = {"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"})
 @EnableConfigurationProperties(ShardkitProperties.class)
 @Import(AutoConfiguredShardRepositoriesRegistrar.class)
 public class ShardkitAutoConfiguration {
 
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public ShardCluster shardCluster(Environment environment, ResourceLoader resourceLoader, ShardkitProperties properties) {
-        return ShardCluster.create(ClusterConfigSource.load(environment, resourceLoader, properties.getConfigLocation()));
+    public ShardCluster shardCluster(Environment environment, ResourceLoader resourceLoader, ShardkitProperties properties,
+                                     ObjectProvider<ShardClusterCustomizer> customizers) {
+        ShardClusterBuilder builder = ShardCluster.builder()
+                .config(ClusterConfigSource.load(environment, resourceLoader, properties.getConfigLocation()));
+        customizers.orderedStream().forEach(c -> c.customize(builder));
+        return builder.build();
+    }
+
+    /** The application's meter registry, where Micrometer is present: Shardkit's meters go there (README "Metrics"). */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+    static class Meters {
+        @Bean
+        ShardClusterCustomizer shardkitMeterRegistry(ObjectProvider<MeterRegistry> registry) {
+            return builder -> registry.ifAvailable(builder::meterRegistry);
+        }
     }
 }

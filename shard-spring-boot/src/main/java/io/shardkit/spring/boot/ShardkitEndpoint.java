@@ -1,5 +1,6 @@
 package io.shardkit.spring.boot;
 
+import io.shardkit.cluster.HotKeys;
 import io.shardkit.cluster.PoolStats;
 import io.shardkit.cluster.Shard;
 import io.shardkit.cluster.ShardCluster;
@@ -26,9 +27,11 @@ public class ShardkitEndpoint {
      * @param router          the strategy and pins, as the router describes itself
      * @param databases       each database's shards and pool, in the cluster's order
      * @param shards          each logical shard, in the cluster's order
+     * @param hotKeys         the most routed keys, each shard's load and the imbalance ({@code enabled} false unless
+     *                        {@code shardkit.hot-keys.enabled})
      */
     public record Description(long topologyVersion, String router, Map<String, DatabaseView> databases,
-                              List<ShardView> shards) {
+                              List<ShardView> shards, HotKeys hotKeys) {
     }
 
     /** A database: the logical shards on it and its primary pool's numbers. */
@@ -54,6 +57,7 @@ public class ShardkitEndpoint {
         }
         Map<String, DatabaseView> databases = new LinkedHashMap<>();
         shardsByDatabase.forEach((d, ids) -> databases.put(d, new DatabaseView(List.copyOf(ids), cluster.poolStats(d))));
-        return new Description(cluster.topologyVersion(), cluster.router().toString(), databases, List.copyOf(shards));
+        return new Description(cluster.topologyVersion(), cluster.router().toString(), databases, List.copyOf(shards),
+                cluster.hotKeys());
     }
 }

@@ -177,6 +177,28 @@ class OrdersServiceTest {
         assertThat(shards).containsExactly("s0 db0 H2 V1", "s1 db1 H2 V1", "s2 db2 H2 V1", "s3 db3 H2 V1");
     }
 
+    @Test
+    void aCustomerWhoOrdersFarMoreThanTheOthersShowsAsTheHotKey() {
+        for (int i = 0; i < 300; i++) service.get("/customers/777/orders");
+        for (long c = 800; c < 830; c++) service.get("/customers/" + c + "/orders");
+        JsonNode hot = service.get("/actuator/shardkit").json().get("hotKeys");
+        assertThat(hot.get("enabled").asBoolean()).isTrue();
+        assertThat(hot.get("top").get(0).get("key").asString()).isEqualTo("777");
+        assertThat(hot.get("top").get(0).get("shard").get("value").asString()).isEqualTo(cluster.shardFor(777L).value());
+        assertThat(hot.get("imbalance").asDouble()).isGreaterThan(1.0);
+    }
+
+    @Test
+    void shardkitsMetersAreInTheActuatorsMetrics() {
+        service.get("/customers/55/orders");
+        JsonNode names = service.get("/actuator/metrics").json().get("names");
+        List<String> all = new ArrayList<>();
+        names.forEach(n -> all.add(n.asString()));
+        assertThat(all).contains("shardkit.query", "shardkit.repository.invocations", "hikaricp.connections");
+        JsonNode calls = service.get("/actuator/metrics/shardkit.repository.invocations").json();
+        assertThat(calls.get("availableTags").toString()).contains("OrderRepository");
+    }
+
     private long customerOnAnotherShardThan(long customer) {
         long other = customer + 1;
         while (cluster.shardFor(other).equals(cluster.shardFor(customer))) other++;
