@@ -165,8 +165,8 @@ class MergeDefectsTest {
         start(engine);
         sameRows(select(DISCOUNT, count()).from(LINES).groupBy(DISCOUNT).orderBy(DISCOUNT));
         sameRows(select(DISCOUNT).from(LINES).groupBy(DISCOUNT).orderBy(DISCOUNT));
-        sameRows(select(sum(PRICE), avg(PRICE), avg(DISCOUNT), coalesce(sum(DISCOUNT), inline(BigDecimal.ZERO)),
-                cast(avg(PRICE), SQLDataType.DECIMAL(10, 2))).from(LINES));
+        // (an expression over AVG: anExpressionOverAnAverageSeesAllItsDigits)
+        sameRows(select(sum(PRICE), avg(PRICE), avg(DISCOUNT), coalesce(sum(DISCOUNT), inline(BigDecimal.ZERO))).from(LINES));
         Select<?> ratio = select(sum(PRICE).div(sum(DISCOUNT))).from(LINES);
         if (engine == Engine.H2) {
             // H2 scales a quotient by its operands' declared types, which a merge of partial sums does not always keep
@@ -275,9 +275,11 @@ class MergeDefectsTest {
     }
 
     /**
-     * Found by 100,000 random queries on MariaDB: AVG keeps more digits than it shows, so an expression over a merged
-     * AVG must see the same digits (a CAST of an AVG rounded once, not twice). 50.00 over 10,001 rows averages
-     * 0.0049995000…: shown at scale 6 it is 0.005000, but cast to two places it is 0.00.
+     * Found by 100,000 random queries on MariaDB, twice: AVG keeps more digits than it shows, and whether an expression
+     * over it sees them depends on the plan. 50.00 over 10,001 rows averages 0.0049995000…: shown at scale 6 it is
+     * 0.005000; cast to two places it is 0.00 in a plain plan, but 0.01 where a COUNT(DISTINCT) makes the database store
+     * the AVG in a temporary table first. A merge cannot follow the plan: on MariaDB an expression over AVG is refused,
+     * AVG itself answered; elsewhere both are answered as the database answers them.
      */
     @ParameterizedTest(name = "{0}")
     @EnumSource(value = Engine.class, names = {"H2", "POSTGRES", "MARIADB"})
@@ -286,11 +288,26 @@ class MergeDefectsTest {
         Table<Record> near = table(name("near_half"));
         Field<BigDecimal> v = field(name("v"), SQLDataType.DECIMAL(12, 2));
         Field<Long> k = field(name("k"), SQLDataType.BIGINT);
-        createEverywhere(near, v, k);
+        Field<Long> g = field(name("g"), SQLDataType.BIGINT);
+        createEverywhere(near, v, k, g);
         var rows = new ArrayList<Object[]>();
-        for (long i = 1; i <= 10_001; i++) rows.add(new Object[] {new BigDecimal(i == 5_000 ? "50.00" : "0.00"), i});
+        for (long i = 1; i <= 10_001; i++) rows.add(new Object[] {new BigDecimal(i == 5_000 ? "50.00" : "0.00"), i, 1L});
         insertEverywhere(near, rows, 1);
-        sameRows(select(cast(avg(v), SQLDataType.DECIMAL(20, 2)), avg(v), avg(v).mul(inline(2))).from(near));
+        Field<BigDecimal> cast = cast(avg(v), SQLDataType.DECIMAL(20, 2));
+        List<Select<?>> overAverages = List.of(
+                select(cast, avg(v), avg(v).mul(inline(2))).from(near),
+                select(g, cast.as("c")).from(near).groupBy(g).orderBy(countDistinct(k)),
+                select(g, count()).from(near).groupBy(g).having(avg(v).gt(new BigDecimal("0.0049"))));
+        Select<?> plain = select(g, avg(v).as("a"), count()).from(near).groupBy(g).orderBy(field(name("a")).desc(), countDistinct(k));
+        if (engine == Engine.MARIADB) {
+            for (Select<?> q : overAverages) {
+                UnsupportedFanOutException e = assertThrows(UnsupportedFanOutException.class, () -> fanOut(q), q.toString());
+                assertTrue(e.construct().startsWith("an expression over AVG on MARIADB"), e.getMessage());
+            }
+        } else {
+            overAverages.forEach(this::sameRows);
+        }
+        sameRows(plain);
     }
 
     /** The table in the single database and on every shard. */

@@ -29,6 +29,7 @@ public final class DialectRules {
         groupingSets(shape, dialect);
         if (dialect.family() == SQLDialect.MYSQL || dialect.family() == SQLDialect.MARIADB) {
             mysqlDivisions(shape);
+            mysqlAveragesInExpressions(PartTree.of(shape.original()), null, dialect);
             if (shape.kind() == QueryShape.Kind.DATABASE_MERGE && shape.original().$distinct()) mysqlDistinctOrder(shape, dialect);
         }
         if (dialect.family() == SQLDialect.POSTGRES) postgresScales(shape);
@@ -133,6 +134,27 @@ public final class DialectRules {
                         + " and divide once, or cast the quotient to a DECIMAL(p, s) inside the " + c.kind());
             }
         }
+    }
+
+    /**
+     * MySQL and MariaDB keep digits of an AVG beyond the scale it shows, and whether an expression over it (a CAST, a sum,
+     * a HAVING comparison) sees them depends on the plan: a plan that stores the aggregates in a temporary table (for a
+     * COUNT(DISTINCT), or an ORDER BY on an aggregate) rounds the AVG to its scale first. One database answered
+     * CAST(AVG(points) AS DECIMAL(20, 2)) with …84.86 for an average of …84.854961832 (100,000 random queries found it).
+     * A merge cannot follow a plan it does not share: an AVG is answered only as a whole column or sort key.
+     */
+    private static void mysqlAveragesInExpressions(PartTree node, QueryPart expression, SQLDialect dialect) {
+        if (node.part instanceof QOM.Avg avg) {
+            if (expression != null) {
+                throw Refusals.refused("an expression over AVG on " + dialect.family() + " (" + text(expression) + ")",
+                        "the database rounds " + text(avg) + " to its scale first or not, as its plan goes; select AVG as"
+                                + " a column of its own, or SUM and COUNT, and compute over them in Java");
+            }
+            return;
+        }
+        boolean opens = expression == null && (node.part instanceof org.jooq.Condition
+                || node.part instanceof Field<?> && !(node.part instanceof QOM.FieldAlias<?>));
+        for (PartTree c : node.children) mysqlAveragesInExpressions(c, opens ? node.part : expression, dialect);
     }
 
     /**
