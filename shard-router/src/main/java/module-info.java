@@ -23,6 +23,7 @@ module io.shardkit.router {
 
     exports io.shardkit.router;
     exports io.shardkit.cluster;
+    exports io.shardkit.cluster.atomic;
     exports io.shardkit.cluster.config;
     exports io.shardkit.cluster.topology;
 

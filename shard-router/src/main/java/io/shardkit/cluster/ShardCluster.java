@@ -1,5 +1,7 @@
 package io.shardkit.cluster;
 
+import io.shardkit.cluster.atomic.AtomicTransactions;
+import io.shardkit.cluster.atomic.AtomicWork;
 import io.shardkit.cluster.config.ClusterConfig;
 import io.shardkit.cluster.internal.ClusterPlan;
 import io.shardkit.cluster.config.ShardsYaml;
@@ -30,6 +32,7 @@ public final class ShardCluster implements AutoCloseable {
     private final LiveTopology topology;
     private final ShardedRepositories repositories = new ShardedRepositories(this);
     private final SharedTopology shared; // null for a static topology
+    private volatile AtomicTransactions atomic; // made at first use
     final HotKeyTracker hotKeys;
     private final Topology.Instruments instruments;
 
@@ -180,6 +183,26 @@ public final class ShardCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs {@code work} on any shards and commits it on all of them or on none; see {@link AtomicTransactions#run}.
+     * On one database it is a plain local transaction; across databases, a two-phase commit on PostgreSQL.
+     */
+    public <T> T inAtomicTransaction(AtomicWork<T> work) {
+        return atomic().run(work);
+    }
+
+    /** This cluster's atomic transactions: settings, recovery, start-up checks. */
+    public AtomicTransactions atomic() {
+        AtomicTransactions a = atomic;
+        if (a == null) {
+            synchronized (this) {
+                if (atomic == null) atomic = new AtomicTransactions(this);
+                a = atomic;
+            }
+        }
+        return a;
+    }
+
     /** A caller's session with read-your-writes; see {@link ShardSession}. */
     public ShardSession session() {
         return new ShardSession(this, ConsistencyToken.NONE);
@@ -323,6 +346,7 @@ public final class ShardCluster implements AutoCloseable {
     /** Stops following the topology store, stops the replica probes and closes every pool. */
     @Override
     public void close() {
+        if (atomic != null) atomic.close();
         if (shared != null) shared.close();
         topology.close();
     }

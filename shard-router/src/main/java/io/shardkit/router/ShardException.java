@@ -38,7 +38,12 @@ public class ShardException extends RuntimeException {
          * The shard (or tenant) a write was for is moving: the database's fence refused the write, nothing of it was
          * applied. Retry it: the retry goes where the next topology version puts the data.
          */
-        MOVED
+        MOVED,
+        /**
+         * An atomic transaction's commit point was ambiguous and not settled yet: it is committed on every shard or on
+         * none, and recovery finishes it ({@code io.shardkit.cluster.atomic.InDoubtException}).
+         */
+        IN_DOUBT
     }
 
     private final Code code;

@@ -16,6 +16,8 @@ final class PostgresServer extends SqlShardServer {
 
     /** Room for a connection pool per shard across a whole test run. */
     static final int MAX_CONNECTIONS = 300;
+    /** Prepared branches a server keeps at once: every concurrent atomic transaction across shards holds one per participant. */
+    static final int MAX_PREPARED_TRANSACTIONS = 100;
 
     private final Runnable stopper;
 
@@ -38,6 +40,8 @@ final class PostgresServer extends SqlShardServer {
                     .setServerConfig("max_connections", String.valueOf(MAX_CONNECTIONS))
                     // online shard moves replicate between databases of this server by logical replication
                     .setServerConfig("wal_level", "logical")
+                    // atomic transactions across shards prepare their branches
+                    .setServerConfig("max_prepared_transactions", String.valueOf(MAX_PREPARED_TRANSACTIONS))
                     .start();
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException("[POSTGRES] embedded PostgreSQL failed to start: " + e.getMessage()

@@ -30,6 +30,9 @@ final class ReplicationSettings {
         config.put("synchronous_commit", "on");
         config.put("max_connections", String.valueOf(PostgresServer.MAX_CONNECTIONS));
         config.put("wal_level", "replica");
+        // Atomic transactions across shards prepare their branches (0, the default, refuses PREPARE TRANSACTION); a
+        // standby needs at least the primary's value.
+        config.put("max_prepared_transactions", String.valueOf(PostgresServer.MAX_PREPARED_TRANSACTIONS));
         // Each replica holds a WAL sender and a slot on the primary.
         config.put("max_wal_senders", String.valueOf(ReplicatedPostgres.MAX_REPLICAS + 2));
         config.put("max_replication_slots", String.valueOf(ReplicatedPostgres.MAX_REPLICAS + 2));

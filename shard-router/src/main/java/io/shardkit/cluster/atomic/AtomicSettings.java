@@ -1,0 +1,35 @@
+package io.shardkit.cluster.atomic;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How atomic transactions settle and recover.
+ *
+ * @param lockWait    how long the probe's abort insert waits on a coordinator's decision row before it counts the
+ *                    coordinator as still running
+ * @param minimumAge  recovery leaves a prepared branch younger than this to its coordinator
+ * @param lingerAfter a branch whose coordinator still runs after this long is reported as lingering
+ * @param settleTime  how long a coordinator whose deciding COMMIT failed keeps asking for the outcome before it throws
+ *                    {@link InDoubtException}
+ */
+public record AtomicSettings(Duration lockWait, Duration minimumAge, Duration lingerAfter, Duration settleTime) {
+    public static final AtomicSettings DEFAULTS = new AtomicSettings(Duration.ofMillis(200), Duration.ofSeconds(1),
+            Duration.ofMinutes(1), Duration.ofSeconds(10));
+
+    public AtomicSettings {
+        for (Duration d : new Duration[] {lockWait, minimumAge, lingerAfter, settleTime}) {
+            Objects.requireNonNull(d, "durations of AtomicSettings");
+            if (d.isNegative()) throw new IllegalArgumentException("AtomicSettings durations must not be negative: " + d);
+        }
+        if (lockWait.isZero()) throw new IllegalArgumentException("AtomicSettings.lockWait must be positive");
+    }
+
+    public AtomicSettings withMinimumAge(Duration age) {
+        return new AtomicSettings(lockWait, age, lingerAfter, settleTime);
+    }
+
+    public AtomicSettings withLockWait(Duration wait) {
+        return new AtomicSettings(wait, minimumAge, lingerAfter, settleTime);
+    }
+}

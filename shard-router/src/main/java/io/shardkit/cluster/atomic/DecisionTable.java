@@ -1,0 +1,40 @@
+package io.shardkit.cluster.atomic;
+
+import static org.jooq.impl.DSL.field;
+import static org.jooq.impl.DSL.name;
+import static org.jooq.impl.DSL.table;
+
+import java.time.OffsetDateTime;
+import org.jooq.Field;
+import org.jooq.Record;
+import org.jooq.Table;
+
+/**
+ * The table that records an atomic transaction's outcome, in every shard's schema: the shard a transaction wrote first
+ * holds its row. A row with outcome {@code C} is written in that shard's own transaction, so the shard's COMMIT is the
+ * commit point; {@code A} is an abort written by recovery once that transaction is provably gone. {@code shard-migrate}
+ * creates it on PostgreSQL shards.
+ */
+public final class DecisionTable {
+    /** The table's name, in each shard's schema. */
+    public static final String NAME = "shardkit_atomic_decisions";
+
+    static final Table<Record> TABLE = table(name(NAME));
+    static final Field<String> TX_ID = field(name("tx_id"), String.class);
+    static final Field<String> OUTCOME = field(name("outcome"), String.class);
+    static final Field<String> PARTICIPANTS = field(name("participants"), String.class);
+    static final Field<OffsetDateTime> DECIDED_AT = field(name("decided_at"), OffsetDateTime.class);
+
+    static final String COMMIT = "C";
+    static final String ABORT = "A";
+
+    private DecisionTable() {
+    }
+
+    /** The PostgreSQL DDL, idempotent; run in the shard's schema. */
+    public static String createStatement() {
+        return "create table if not exists " + NAME + " (tx_id varchar(64) primary key, outcome char(1) not null"
+                + " check (outcome in ('C', 'A')), participants varchar(4000) not null,"
+                + " decided_at timestamptz not null default now())";
+    }
+}

@@ -1,0 +1,56 @@
+package io.shardkit.cluster.atomic;
+
+import io.shardkit.cluster.Shard;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.jooq.DSLContext;
+import org.jooq.impl.DSL;
+import org.jooq.impl.DefaultConnectionProvider;
+
+/**
+ * What the deciding shard says of a transaction, found by trying to insert an abort row for it with a short lock
+ * wait. The coordinator's open transaction holds the row's key, so the insert waits while it lives; it fails as a
+ * duplicate once the coordinator committed (or someone recorded an abort before), and succeeds only when that
+ * transaction is gone — then the abort is durable, and a late COMMIT of the coordinator cannot succeed.
+ */
+final class Probe {
+    enum Finding { COMMITTED, ABORTED, RUNNING }
+
+    private static final String UNIQUE_VIOLATION = "23505";
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
+
+    private Probe() {
+    }
+
+    static Finding probe(Shard decisionShard, String transaction, Duration lockWait) throws SQLException {
+        try (Connection c = decisionShard.dataSource().getConnection()) {
+            c.setAutoCommit(false);
+            DSLContext dsl = DSL.using(decisionShard.dsl().configuration().derive(new DefaultConnectionProvider(c)));
+            try {
+                dsl.execute("set local lock_timeout = " + Branch.literal(Math.max(1, lockWait.toMillis()) + "ms"));
+                dsl.insertInto(DecisionTable.TABLE).columns(DecisionTable.TX_ID, DecisionTable.OUTCOME,
+                        DecisionTable.PARTICIPANTS).values(transaction, DecisionTable.ABORT, "").execute();
+                c.commit();
+                return Finding.ABORTED;
+            } catch (RuntimeException e) {
+                c.rollback();
+                String state = sqlState(e);
+                if (LOCK_NOT_AVAILABLE.equals(state)) return Finding.RUNNING;
+                if (!UNIQUE_VIOLATION.equals(state)) throw e;
+            }
+            String outcome = dsl.select(DecisionTable.OUTCOME).from(DecisionTable.TABLE)
+                    .where(DecisionTable.TX_ID.eq(transaction)).fetchOne(DecisionTable.OUTCOME);
+            c.commit();
+            return outcome != null && outcome.strip().equals(DecisionTable.COMMIT) ? Finding.COMMITTED : Finding.ABORTED;
+        }
+    }
+
+    /** The SQLState of the first SQLException among {@code e}'s causes, or null. */
+    static String sqlState(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null) return s.getSQLState();
+        }
+        return null;
+    }
+}

@@ -1,0 +1,160 @@
+package io.shardkit.cluster.atomic;
+
+import io.shardkit.cluster.Shard;
+import io.shardkit.router.ShardId;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jooq.DSLContext;
+import org.jooq.Record2;
+import org.jooq.impl.DSL;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One recovery pass, from the databases alone: any instance finishes any instance's transactions. Decision rows are
+ * read first, then every participant's prepared branches of this cluster; each transaction with a branch older than
+ * the minimum age is probed on its deciding shard and finished as the probe finds. Last, decision rows read before
+ * the scan that have no branch left are deleted: a committed row's branches were all prepared before it committed,
+ * so none in a later scan means all are finished.
+ */
+final class Recovery {
+    private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
+
+    private record Branch(Gid gid, String text, Duration age) {
+    }
+
+    private record Row(ShardId shard, String transaction, Duration age) {
+    }
+
+    private final AtomicTransactions owner;
+    private final List<String> committed = new ArrayList<>();
+    private final List<String> rolledBack = new ArrayList<>();
+    private final List<String> running = new ArrayList<>();
+    private final List<RecoveryReport.Lingering> lingering = new ArrayList<>();
+    private final List<String> problems = new ArrayList<>();
+
+    Recovery(AtomicTransactions owner) {
+        this.owner = owner;
+    }
+
+    RecoveryReport run() {
+        List<Shard> shards = owner.postgresShards();
+        Map<String, Shard> databases = new LinkedHashMap<>();
+        for (Shard s : shards) databases.putIfAbsent(s.database(), s);
+        List<Row> rows = decisionRows(shards);
+        Map<String, List<Branch>> byTransaction = new LinkedHashMap<>();
+        Set<String> scannedAll = new HashSet<>();
+        boolean completeScan = true;
+        for (Shard db : databases.values()) {
+            try {
+                for (Branch b : prepared(db)) byTransaction.computeIfAbsent(b.gid.transaction(), t -> new ArrayList<>()).add(b);
+                scannedAll.add(db.database());
+            } catch (RuntimeException | SQLException e) {
+                completeScan = false;
+                problems.add(db.database() + ": listing prepared transactions failed: " + e.getMessage());
+            }
+        }
+        byTransaction.forEach((tx, branches) -> settle(tx, branches, databases));
+        int cleared = completeScan ? clear(rows, byTransaction.keySet()) : 0;
+        return new RecoveryReport(committed, rolledBack, running, lingering, cleared, problems);
+    }
+
+    private void settle(String transaction, List<Branch> branches, Map<String, Shard> databases) {
+        Duration oldest = branches.stream().map(Branch::age).max(Duration::compareTo).orElseThrow();
+        if (oldest.compareTo(owner.settings().minimumAge()) < 0) return; // its coordinator's, for now
+        ShardId decisionShard = branches.getFirst().gid.decisionShard();
+        Probe.Finding finding;
+        try {
+            finding = Probe.probe(owner.shard(decisionShard), transaction, owner.settings().lockWait());
+        } catch (RuntimeException | SQLException e) {
+            problems.add(transaction + ": asking its deciding shard " + decisionShard + " failed: " + e.getMessage());
+            return;
+        }
+        if (finding == Probe.Finding.RUNNING) {
+            running.add(transaction);
+            if (oldest.compareTo(owner.settings().lingerAfter()) >= 0) lingering.add(new RecoveryReport.Lingering(transaction, oldest));
+            return;
+        }
+        boolean commit = finding == Probe.Finding.COMMITTED;
+        for (Branch b : branches) {
+            Shard db = databases.get(b.gid.participant());
+            if (db == null) {
+                problems.add(b.text + ": names a database this cluster does not have");
+                continue;
+            }
+            try (Connection c = db.dataSource().getConnection()) {
+                DSL.using(c, db.dialect()).execute((commit ? "commit prepared " : "rollback prepared ") + io.shardkit.cluster.atomic.Branch.literal(b.text));
+            } catch (RuntimeException | SQLException e) {
+                if (!"42704".equals(Probe.sqlState(e))) { // 42704: finished meanwhile, by its coordinator or another recoverer
+                    problems.add(b.text + ": " + (commit ? "COMMIT" : "ROLLBACK") + " PREPARED failed: " + e.getMessage());
+                }
+            }
+        }
+        (commit ? committed : rolledBack).add(transaction);
+        LOG.info("recovered atomic transaction {}: {} {} branch(es)", transaction, commit ? "committed" : "rolled back", branches.size());
+    }
+
+    /** This cluster's prepared branches in {@code db}'s database, with their age by the server's clock. */
+    private List<Branch> prepared(Shard db) throws SQLException {
+        List<Branch> out = new ArrayList<>();
+        try (Connection c = db.dataSource().getConnection()) {
+            var result = DSL.using(c, db.dialect()).resultQuery("select gid, extract(epoch from now() - prepared) from"
+                    + " pg_prepared_xacts where database = current_database() and gid like {0}",
+                    DSL.inline(Gid.prefix(owner.clusterName()).replace("%", "\\%").replace("_", "\\_") + "%")).fetch();
+            for (var r : result) {
+                String text = r.get(0, String.class);
+                Gid gid = Gid.parse(text);
+                if (gid == null || !gid.participant().equals(db.database())) continue; // another cluster's naming
+                out.add(new Branch(gid, text, seconds(r.get(1, java.math.BigDecimal.class))));
+            }
+        }
+        return out;
+    }
+
+    private List<Row> decisionRows(List<Shard> shards) {
+        List<Row> rows = new ArrayList<>();
+        for (Shard s : shards) {
+            try {
+                for (Record2<String, java.math.BigDecimal> r : s.dsl().select(DecisionTable.TX_ID,
+                        DSL.field("extract(epoch from now() - {0})", java.math.BigDecimal.class, DecisionTable.DECIDED_AT))
+                        .from(DecisionTable.TABLE).fetch()) {
+                    rows.add(new Row(s.id(), r.value1(), seconds(r.value2())));
+                }
+            } catch (RuntimeException e) {
+                problems.add("shard " + s.id() + ": reading its decision rows failed: " + e.getMessage());
+            }
+        }
+        return rows;
+    }
+
+    /** Deletes rows (read before the scan) of transactions with no branch left, once past the minimum age. */
+    private int clear(List<Row> rows, Set<String> withBranches) {
+        Map<ShardId, List<String>> done = new LinkedHashMap<>();
+        for (Row r : rows) {
+            if (!withBranches.contains(r.transaction) && r.age.compareTo(owner.settings().minimumAge()) >= 0) {
+                done.computeIfAbsent(r.shard, k -> new ArrayList<>()).add(r.transaction);
+            }
+        }
+        int cleared = 0;
+        for (var e : done.entrySet()) {
+            try {
+                DSLContext dsl = owner.shard(e.getKey()).dsl();
+                cleared += dsl.deleteFrom(DecisionTable.TABLE).where(DecisionTable.TX_ID.in(e.getValue())).execute();
+            } catch (RuntimeException ex) {
+                problems.add("shard " + e.getKey() + ": clearing decision rows failed: " + ex.getMessage());
+            }
+        }
+        return cleared;
+    }
+
+    private static Duration seconds(java.math.BigDecimal s) {
+        return s == null ? Duration.ZERO : Duration.ofNanos(s.movePointRight(9).longValue());
+    }
+}
