@@ -167,8 +167,10 @@ final class ShardCommands {
                 MigrateResult r = flyway(t, false).migrate();
                 Optional<String> before = version(r.initialSchemaVersion);
                 Optional<String> after = version(r.targetSchemaVersion).or(() -> before);
+                List<String> warnings = new ArrayList<>(r.warnings == null ? List.of() : r.warnings);
+                decisionTable().ifPresent(warnings::add);
                 return new Result(outcome(ShardState.OK, before, after, steps(r.migrations), List.of(), Optional.empty(),
-                        r.warnings == null ? List.of() : r.warnings), Optional.empty());
+                        warnings), Optional.empty());
             } catch (FlywayException e) {
                 Optional<MigrateResult> partial = FlywayInternals.partialResult(e);
                 List<MigrationStep> applied = partial.map(p -> steps(p.getSuccessfulMigrations())).orElse(List.of());
@@ -185,6 +187,21 @@ final class ShardCommands {
                             + " make the script idempotent), run repair to remove the failed row, then migrate again");
                 }
                 return new Result(failed(e, before, after, applied, notes), Optional.empty());
+            }
+        }
+
+        /**
+         * PostgreSQL shards get the table of atomic transactions' decisions, which a commit across databases writes
+         * in the shard it wrote first; a failure to create it is a warning, since only atomic transactions need it.
+         */
+        private Optional<String> decisionTable() {
+            if (t.shard().dialect().family() != org.jooq.SQLDialect.POSTGRES) return Optional.empty();
+            try {
+                io.shardkit.cluster.atomic.DecisionTable.create(t.shard().dsl());
+                return Optional.empty();
+            } catch (RuntimeException e) {
+                return Optional.of("could not create " + io.shardkit.cluster.atomic.DecisionTable.NAME + " (atomic"
+                        + " transactions across databases need it): " + e.getMessage());
             }
         }
 

@@ -45,6 +45,9 @@ class PostgresFleetTest {
                         o.applied().stream().map(MigrationStep::label).toList(), o.shard().value());
                 assertEquals("empty → V3", o.versionBeforeLabel() + " → " + o.versionLabel());
             }
+            // the migrator created the decision table of atomic transactions on every shard: their checks pass
+            cluster.atomic().check();
+            assertEquals(List.of("0"), Fleet.query(dbs.database(5), "SELECT COUNT(*) FROM shardkit_atomic_decisions"));
 
             FleetReport info = ShardMigrator.configure().cluster(cluster).locations(Fleet.location(migrations))
                     .load().info().orThrow();

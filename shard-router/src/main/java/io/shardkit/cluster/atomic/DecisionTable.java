@@ -5,9 +5,12 @@ import static org.jooq.impl.DSL.name;
 import static org.jooq.impl.DSL.table;
 
 import java.time.OffsetDateTime;
+import org.jooq.DSLContext;
 import org.jooq.Field;
 import org.jooq.Record;
 import org.jooq.Table;
+import org.jooq.impl.DSL;
+import org.jooq.impl.SQLDataType;
 
 /**
  * The table that records an atomic transaction's outcome, in every shard's schema: the shard a transaction wrote first
@@ -31,7 +34,21 @@ public final class DecisionTable {
     private DecisionTable() {
     }
 
-    /** The PostgreSQL DDL, idempotent; run in the shard's schema. */
+    /**
+     * Creates the table in the shard's schema unless it exists: {@code shard} is the shard's context
+     * ({@code cluster.dsl(shardId)}), whose schema mapping places it.
+     */
+    public static void create(DSLContext shard) {
+        shard.createTableIfNotExists(TABLE)
+                .column(TX_ID, SQLDataType.VARCHAR(64).notNull())
+                .column(OUTCOME, SQLDataType.CHAR(1).notNull())
+                .column(PARTICIPANTS, SQLDataType.VARCHAR(4000).notNull())
+                .column(DECIDED_AT, SQLDataType.TIMESTAMPWITHTIMEZONE.notNull().defaultValue(DSL.currentOffsetDateTime()))
+                .constraints(DSL.primaryKey(TX_ID), DSL.check(OUTCOME.in(COMMIT, ABORT)))
+                .execute();
+    }
+
+    /** The PostgreSQL DDL, idempotent, for a database without schemas per shard (or run in the shard's schema). */
     public static String createStatement() {
         return "create table if not exists " + NAME + " (tx_id varchar(64) primary key, outcome char(1) not null"
                 + " check (outcome in ('C', 'A')), participants varchar(4000) not null,"
