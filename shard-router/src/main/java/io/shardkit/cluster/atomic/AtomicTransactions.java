@@ -161,8 +161,15 @@ public final class AtomicTransactions implements AutoCloseable {
         branchThreads.shutdown();
     }
 
-    <T> Future<T> branchWork(Callable<T> work) {
-        return branchThreads.submit(work);
+    /**
+     * Runs one participant's step: on a thread of its own when others run beside it, on the caller's when it is the
+     * only one (a two-database transaction saves the hand-over).
+     */
+    <T> Future<T> branchWork(Callable<T> work, boolean alone) {
+        if (!alone) return branchThreads.submit(work);
+        java.util.concurrent.FutureTask<T> task = new java.util.concurrent.FutureTask<>(work);
+        task.run();
+        return task;
     }
 
     void decided(Shard decisionShard, String transaction) {

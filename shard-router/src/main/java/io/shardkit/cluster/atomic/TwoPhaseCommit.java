@@ -69,7 +69,7 @@ final class TwoPhaseCommit {
                 b.prepare(gid(b));
                 owner.listener().reached(AtomicStep.PREPARED, tx.id(), b.database);
                 return null;
-            }));
+            }, others.size() == 1));
         }
         RuntimeException failure = null;
         String failedOn = null;
@@ -109,7 +109,7 @@ final class TwoPhaseCommit {
                     }
                     return false;
                 }
-            }));
+            }, others.size() == 1));
         }
         boolean all = true;
         for (Future<Boolean> f : finishes) {
