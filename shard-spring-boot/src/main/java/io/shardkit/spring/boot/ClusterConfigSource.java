@@ -50,6 +50,7 @@ final class ClusterConfigSource {
      * @throws InvalidShardkitConfigException listing every problem, each naming its Spring property
      */
     static ClusterConfig load(Environment environment, ResourceLoader resources, String configLocation) {
+        rejectMisplacedStarterSettings(environment);
         Binder binder = binder(environment);
         boolean fromProperties = describedByProperties(environment);
         ClusterConfig config;
@@ -74,6 +75,24 @@ final class ClusterConfigSource {
                     .map(p -> origin.isEmpty() ? propertyProblem(p) : origin + p).toList(), e);
         }
         return config;
+    }
+
+    /**
+     * {@code shardkit.migrations.on-startup} would bind nowhere (the cluster description's {@code migrations} section
+     * has locations and allow-clean only) and start-up would silently validate instead of migrating: fail naming the
+     * starter's property. Checked first, since the misplaced key also reads as a cluster property.
+     */
+    private static void rejectMisplacedStarterSettings(Environment environment) {
+        if (!(environment instanceof ConfigurableEnvironment configurable)) return;
+        ConfigurationPropertyName misplaced = ConfigurationPropertyName.of(PREFIX + ".migrations.on-startup");
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(configurable)) {
+            if (source.getConfigurationProperty(misplaced) != null) {
+                throw new InvalidShardkitConfigException(List.of(misplaced + ": not a Shardkit property — what runs"
+                        + " at start-up is shardkit.migration.on-startup (validate, migrate or none); shardkit.migrations.*"
+                        + " is the cluster description's migrations section (locations, allow-clean) for the"
+                        + " shard-migrate CLI"), null);
+            }
+        }
     }
 
     private static boolean describedByProperties(Environment environment) {
