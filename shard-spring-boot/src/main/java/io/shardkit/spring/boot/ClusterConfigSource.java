@@ -36,8 +36,8 @@ import org.springframework.core.io.ResourceLoader;
 final class ClusterConfigSource {
     static final String PREFIX = "shardkit";
     /** The cluster description's own top-level names: any of them beside config-location is a second model. */
-    private static final List<String> CLUSTER_KEYS = List.of("databases", "shards", "strategy", "key-type", "pins",
-            "reads", "migrations", "topology");
+    static final List<String> CLUSTER_KEYS = List.of("databases", "shards", "strategy", "key-type", "pins",
+            "reads", "migrations", "topology", "hot-keys");
     private static final Pattern PROBLEM = Pattern.compile("^([A-Za-z][\\w.\\[\\]-]*): (.*)$", Pattern.DOTALL);
     private static final Set<String> RECORD_COMPONENTS = recordComponents(ClusterConfig.class, new HashSet<>());
 
@@ -144,7 +144,7 @@ final class ClusterConfigSource {
         return name + ": " + m.group(2);
     }
 
-    private static String kebab(String camel) {
+    static String kebab(String camel) {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }
 
