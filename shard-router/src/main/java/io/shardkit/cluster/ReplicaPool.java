@@ -220,6 +220,16 @@ final class ReplicaPool {
         return !measured ? Double.NaN : unreplayedBytes;
     }
 
+    /** What reads see of this replica now, for health and operators; reads state, no I/O. */
+    ReplicaStatus status() {
+        ReplicaSkip why = skipReason();
+        boolean known = measured;
+        return new ReplicaStatus(name, database, why == null, java.util.Optional.ofNullable(why).map(w -> w.tag),
+                known ? java.util.Optional.of(Duration.ofMillis(lagMillis)) : java.util.Optional.empty(),
+                known && measuresBytes() ? java.util.OptionalLong.of(unreplayedBytes) : java.util.OptionalLong.empty(),
+                Topology.stats(name, dataSource));
+    }
+
     /** Whether the probe measures {@link #lagBytes()} (PostgreSQL only). */
     boolean measuresBytes() {
         return dialect == SQLDialect.POSTGRES;

@@ -304,6 +304,19 @@ public final class ShardCluster implements AutoCloseable {
         return current().poolStats(database);
     }
 
+    /**
+     * Every read replica's status — usable or why not, lag, pool — in declaration order; empty without replicas.
+     * Read from the background probes' last result: no I/O.
+     */
+    public List<ReplicaStatus> replicaStatus() {
+        return current().replicaStatus();
+    }
+
+    /** The status of one physical database's replicas (empty when it has none); an unknown name fails with {@code KEY}. */
+    public List<ReplicaStatus> replicaStatus(String database) {
+        return current().replicaStatus(Objects.requireNonNull(database, "database"));
+    }
+
     /** The most routed keys and each shard's load, as now; see {@link HotKeys} ({@code hotKeys:} in shards.yml). */
     public HotKeys hotKeys() {
         return hotKeys.snapshot(current().ordered.stream().map(Shard::id).toList());

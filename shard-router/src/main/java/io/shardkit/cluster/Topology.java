@@ -323,7 +323,20 @@ final class Topology {
         return stats(p.name(), p.dataSource());
     }
 
-    private static PoolStats stats(String name, HikariDataSource ds) {
+    /** Every replica's status, in declaration order (a database's replicas together). */
+    List<ReplicaStatus> replicaStatus() {
+        return replicaPools.values().stream().map(ReplicaPool::status).toList();
+    }
+
+    List<ReplicaStatus> replicaStatus(String database) {
+        if (!primaries.containsKey(database)) {
+            throw new ShardException(ShardException.Code.KEY, "unknown database '" + database + "' — databases: "
+                    + primaries.keySet());
+        }
+        return replicaPools.values().stream().filter(r -> r.database.equals(database)).map(ReplicaPool::status).toList();
+    }
+
+    static PoolStats stats(String name, HikariDataSource ds) {
         var mx = ds.getHikariPoolMXBean();
         int max = ds.getMaximumPoolSize();
         if (mx == null) return new PoolStats(name, 0, 0, 0, 0, max);

@@ -36,8 +36,8 @@ import org.springframework.core.io.ResourceLoader;
 final class ClusterConfigSource {
     static final String PREFIX = "shardkit";
     /** The cluster description's own top-level names: any of them beside config-location is a second model. */
-    private static final List<String> CLUSTER_KEYS = List.of("databases", "shards", "strategy", "key-type", "pins",
-            "reads", "migrations", "topology");
+    static final List<String> CLUSTER_KEYS = List.of("databases", "shards", "strategy", "key-type", "pins",
+            "reads", "migrations", "topology", "hot-keys");
     private static final Pattern PROBLEM = Pattern.compile("^([A-Za-z][\\w.\\[\\]-]*): (.*)$", Pattern.DOTALL);
     private static final Set<String> RECORD_COMPONENTS = recordComponents(ClusterConfig.class, new HashSet<>());
 
@@ -50,6 +50,7 @@ final class ClusterConfigSource {
      * @throws InvalidShardkitConfigException listing every problem, each naming its Spring property
      */
     static ClusterConfig load(Environment environment, ResourceLoader resources, String configLocation) {
+        rejectMisplacedStarterSettings(environment);
         Binder binder = binder(environment);
         boolean fromProperties = describedByProperties(environment);
         ClusterConfig config;
@@ -74,6 +75,24 @@ final class ClusterConfigSource {
                     .map(p -> origin.isEmpty() ? propertyProblem(p) : origin + p).toList(), e);
         }
         return config;
+    }
+
+    /**
+     * {@code shardkit.migrations.on-startup} would bind nowhere (the cluster description's {@code migrations} section
+     * has locations and allow-clean only) and start-up would silently validate instead of migrating: fail naming the
+     * starter's property. Checked first, since the misplaced key also reads as a cluster property.
+     */
+    private static void rejectMisplacedStarterSettings(Environment environment) {
+        if (!(environment instanceof ConfigurableEnvironment configurable)) return;
+        ConfigurationPropertyName misplaced = ConfigurationPropertyName.of(PREFIX + ".migrations.on-startup");
+        for (ConfigurationPropertySource source : ConfigurationPropertySources.get(configurable)) {
+            if (source.getConfigurationProperty(misplaced) != null) {
+                throw new InvalidShardkitConfigException(List.of(misplaced + ": not a Shardkit property — what runs"
+                        + " at start-up is shardkit.migration.on-startup (validate, migrate or none); shardkit.migrations.*"
+                        + " is the cluster description's migrations section (locations, allow-clean) for the"
+                        + " shard-migrate CLI"), null);
+            }
+        }
     }
 
     private static boolean describedByProperties(Environment environment) {
@@ -125,7 +144,7 @@ final class ClusterConfigSource {
         return name + ": " + m.group(2);
     }
 
-    private static String kebab(String camel) {
+    static String kebab(String camel) {
         return camel.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(java.util.Locale.ROOT);
     }
 

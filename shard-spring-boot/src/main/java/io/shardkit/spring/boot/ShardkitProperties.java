@@ -60,8 +60,8 @@ public class ShardkitProperties {
         private OnStartup onStartup = OnStartup.VALIDATE;
 
         /**
-         * Flyway locations of the shards' migrations. Default: the cluster description's migrations.locations,
-         * else classpath:db/migration (skipped when that does not exist).
+         * Flyway locations of the shards' migrations. Default: classpath:db/migration (nothing to do when it does
+         * not exist). The cluster description's migrations.locations is the shard-migrate CLI's, not read here.
          */
         private List<String> locations = new ArrayList<>();
 

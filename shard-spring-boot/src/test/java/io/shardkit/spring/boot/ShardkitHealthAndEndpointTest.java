@@ -1,5 +1,6 @@
 package io.shardkit.spring.boot;
 
+import static io.shardkit.spring.boot.ShardkitTestSupport.clusterUrl;
 import static io.shardkit.spring.boot.ShardkitTestSupport.newDatabase;
 import static io.shardkit.spring.boot.ShardkitTestSupport.runner;
 import static io.shardkit.spring.boot.ShardkitTestSupport.shutdown;
@@ -32,6 +33,43 @@ class ShardkitHealthAndEndpointTest {
             assertThat(((Map<?, ?>) db0Health.getDetails().get("pool")).keySet()).extracting(Object::toString)
                     .containsExactlyInAnyOrder("total", "active", "idle", "waiting", "max");
         });
+    }
+
+    /**
+     * The replica is another H2 database (H2 has no replication, so its lag is 0); stopping it makes the probes mark it
+     * down, which shows in its details while the database, whose reads now go to the primary, stays UP.
+     */
+    @Test
+    void aDatabasesHealthListsItsReplicasAndADownReplicaLeavesTheDatabaseUp() {
+        String db0 = newDatabase("replicated"), db1 = newDatabase("replicated"), replica = newDatabase("replica");
+        runner().withPropertyValues(twoShards(db0, db1, "shardkit.databases.db0.replicas[0].url=" + clusterUrl(replica),
+                "shardkit.databases.db0.replicas[0].username=sa",
+                "shardkit.databases.db0.replicas[0].pool.connection-timeout-ms=250",
+                "shardkit.reads.lag-check-interval-ms=20", "shardkit.reads.retry-failed-replica-after-ms=100")).run(context -> {
+            CompositeHealthContributor shardkit = contributor(context);
+            Map<?, ?> replicas = (Map<?, ?>) health(shardkit, "db0").getDetails().get("replicas");
+            assertThat(replicas.keySet()).extracting(Object::toString).containsExactly("db0/replica-0");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> up = (Map<String, Object>) replicas.get("db0/replica-0");
+            assertThat(up).containsEntry("usable", true).containsEntry("lagMs", 0L)
+                    .doesNotContainKeys("skipReason", "lagBytes"); // bytes are measured on PostgreSQL only
+            assertThat(((Map<?, ?>) up.get("pool")).keySet()).extracting(Object::toString)
+                    .containsExactly("total", "active", "idle", "waiting", "max");
+            assertThat(health(shardkit, "db1").getDetails()).doesNotContainKey("replicas");
+
+            shutdown(replica);
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (!"down".equals(replicaDetail(shardkit, "skipReason")) && System.nanoTime() < deadline) Thread.sleep(10);
+            assertThat(replicaDetail(shardkit, "skipReason")).isEqualTo("down");
+            assertThat(replicaDetail(shardkit, "usable")).isEqualTo(false);
+            assertThat(health(shardkit, "db0").getStatus()).isEqualTo(Status.UP);
+            assertThat(aggregate(shardkit)).isEqualTo(Status.UP);
+        });
+    }
+
+    private static Object replicaDetail(CompositeHealthContributor shardkit, String key) {
+        Map<?, ?> replicas = (Map<?, ?>) health(shardkit, "db0").getDetails().get("replicas");
+        return ((Map<?, ?>) replicas.get("db0/replica-0")).get(key);
     }
 
     @Test
