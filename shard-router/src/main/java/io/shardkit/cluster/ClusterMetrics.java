@@ -53,6 +53,13 @@ interface ClusterMetrics {
         return handler;
     }
 
+    /**
+     * Gauges over the hot-key tracker's snapshots: the shard imbalance, and (with the shard tag) each shard's routed
+     * calls. Registered only when hot keys are tracked; read when the registry is scraped, never on the routing path.
+     */
+    default void hotShards(java.util.function.Supplier<HotKeys> snapshot) {
+    }
+
     /** A replica's own counters. */
     interface ReplicaMeters {
         ReplicaMeters NONE = reason -> { };

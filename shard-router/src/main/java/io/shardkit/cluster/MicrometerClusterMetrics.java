@@ -118,6 +118,22 @@ final class MicrometerClusterMetrics implements ClusterMetrics {
     }
 
     @Override
+    public void hotShards(java.util.function.Supplier<HotKeys> snapshot) {
+        Gauge.builder("shardkit.shard.imbalance", snapshot, s -> s.get().imbalance())
+                .description("The busiest shard's routed calls over the mean of all shards', over the hot-key window; 1 is even")
+                .tags(Tags.of("cluster", cluster)).register(registry);
+        if (!shardTag) return; // a shard tag only when asked: one series per shard
+        for (HotKeys.ShardCalls shard : snapshot.get().shards()) {
+            String id = shard.shard().toString();
+            io.micrometer.core.instrument.FunctionCounter.builder("shardkit.shard.routed", snapshot,
+                            s -> s.get().shards().stream().filter(c -> c.shard().toString().equals(id))
+                                    .mapToLong(HotKeys.ShardCalls::routedCalls).sum())
+                    .description("Calls routed to the shard by key (estimated from the hot-key sample)")
+                    .tags(Tags.of("cluster", cluster, "shard", id)).register(registry);
+        }
+    }
+
+    @Override
     public InvocationHandler repository(Class<?> type, InvocationHandler handler, Collection<Method> routed) {
         return new TimedRepository(handler, routed, method -> new OutcomeTimers(registry, "shardkit.repository.invocations",
                 "Calls of a sharded repository's methods, routing included",

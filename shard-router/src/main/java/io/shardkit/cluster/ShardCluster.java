@@ -49,6 +49,7 @@ public final class ShardCluster implements AutoCloseable {
         this.instruments = instruments;
         this.topology = new LiveTopology(plan, shared == null ? jooq : jooq.deriveAppending(new FenceWait(shared)),
                 retiredPoolGracePeriod, instruments);
+        if (plan.hotKeys().enabled()) instruments.metrics().hotShards(this::hotKeys);
     }
 
     /**

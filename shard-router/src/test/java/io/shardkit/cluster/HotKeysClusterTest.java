@@ -104,6 +104,33 @@ class HotKeysClusterTest {
         assertEquals(List.of("s0", "s1", "s2", "s3"), seen.shards().stream().map(s -> s.shard().value()).toList());
     }
 
+    /** The imbalance as a gauge; each shard's routed calls as a counter only with the shard tag asked for. */
+    @Test
+    void hotShardsAreMetersWhenTracked() {
+        var registry = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        cluster = fourShards().hotKeys(HotKeys.Settings.DEFAULTS.withSampleEvery(1)).meterRegistry(registry).shardTag(true).build();
+        for (int i = 0; i < 300; i++) cluster.dsl(7L);
+        for (long k = 0; k < 100; k++) cluster.dsl(k);
+        HotKeys seen = cluster.hotKeys();
+        assertEquals(seen.imbalance(), registry.get("shardkit.shard.imbalance").tag("cluster", "shardkit").gauge().value(), 1e-9);
+        assertTrue(seen.imbalance() > 1.5, "one key made one shard hot: " + seen);
+        String hot = cluster.shardFor(7L).value();
+        long hotCalls = seen.shards().stream().filter(c -> c.shard().value().equals(hot)).findFirst().orElseThrow().routedCalls();
+        assertEquals(hotCalls, registry.get("shardkit.shard.routed").tag("shard", hot).functionCounter().count(), 1e-9);
+        assertEquals(400, registry.get("shardkit.shard.routed").functionCounters().stream()
+                .mapToDouble(io.micrometer.core.instrument.FunctionCounter::count).sum(), 1e-9);
+        cluster.close();
+
+        var untagged = new io.micrometer.core.instrument.simple.SimpleMeterRegistry();
+        cluster = fourShards().hotKeys(HotKeys.Settings.DEFAULTS).meterRegistry(untagged).build();
+        assertEquals(1, untagged.find("shardkit.shard.imbalance").gauges().size());
+        assertTrue(untagged.find("shardkit.shard.routed").meters().isEmpty(), "no shard tag unless asked");
+        cluster.close();
+        cluster = fourShards().meterRegistry(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()).build();
+        assertTrue(((io.micrometer.core.instrument.MeterRegistry) cluster.meterRegistry().orElseThrow())
+                .find("shardkit.shard.imbalance").meters().isEmpty(), "not tracked: no gauge");
+    }
+
     @Test
     void everyKeyedRouteCountsOnceAndALookUpDoesNot() {
         cluster = fourShards().hotKeys(HotKeys.Settings.DEFAULTS.withSampleEvery(1)).build();
