@@ -33,9 +33,9 @@ class ModuleBoundaryTest {
         ModuleDescriptor router = descriptorOf(ShardCluster.class);
         assertEquals("io.shardkit.router", router.name());
         assertEquals(Set.of("io.shardkit.router", "io.shardkit.cluster", "io.shardkit.cluster.config",
-                "io.shardkit.cluster.topology"), unqualifiedExports(router));
+                "io.shardkit.cluster.topology", "io.shardkit.cluster.atomic"), unqualifiedExports(router));
         assertEquals(new TreeSet<>(Set.of("io.shardkit.router", "io.shardkit.router.internal", "io.shardkit.cluster",
-                "io.shardkit.cluster.config", "io.shardkit.cluster.topology", "io.shardkit.cluster.internal",
+                "io.shardkit.cluster.config", "io.shardkit.cluster.topology", "io.shardkit.cluster.atomic", "io.shardkit.cluster.internal",
                 "io.shardkit.cluster.internal.strategy")),
                 new TreeSet<>(router.packages()));
     }
