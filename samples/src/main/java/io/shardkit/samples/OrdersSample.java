@@ -77,6 +77,9 @@ public final class OrdersSample {
                 try (EmbeddedShards dbs = EmbeddedShards.start(Engine.POSTGRES, GrowingTour.DATABASES)) {
                     GrowingTour.run(dbs, System.out);
                 }
+                try (EmbeddedShards dbs = EmbeddedShards.start(Engine.POSTGRES, AtomicTour.DATABASES)) {
+                    AtomicTour.run(dbs, 400, System.out);
+                }
             }
             default -> usage("unknown engine '" + engine + "'");
         }

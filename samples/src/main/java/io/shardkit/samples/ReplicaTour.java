@@ -18,8 +18,8 @@ interface ReplicaTour {
     void show(ShardCluster cluster, RowIdGenerator ids, List<ShardId> shardNumbers, PrintStream out);
 
     ReplicaTour NONE = (cluster, ids, shardNumbers, out) -> out.println(
-            "\nRead replicas and read-your-writes need PostgreSQL streaming replication: run the sample with"
-                    + " -Dsample.engine=postgres to see them.");
+            "\nRead replicas and read-your-writes need PostgreSQL streaming replication, and atomic transactions across"
+                    + " databases PostgreSQL's two-phase commit: run the sample with -Dsample.engine=postgres to see them.");
 
     /** Pauses replay on the replicas so that a stale read is visible, then shows what read-your-writes does about it. */
     static ReplicaTour on(ReplicatedPostgres pg) {

@@ -142,4 +142,21 @@ class OrdersSampleTest {
         String rest = output.substring(at + label.length()).stripLeading();
         return Integer.parseInt(rest.substring(0, rest.indexOf(' ')));
     }
+
+    @Test
+    void onPostgresTransfersAcrossDatabasesAreAllOrNothing() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        AtomicTour.Report report;
+        try (EmbeddedShards dbs = EmbeddedShards.start(Engine.POSTGRES, AtomicTour.DATABASES)) {
+            report = AtomicTour.run(dbs, 200, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        }
+        String output = printed.toString(StandardCharsets.UTF_8);
+        assertEquals(200, report.committed() + report.refused(), output);
+        assertTrue(report.committed() > 0 && report.refused() > 0, "some transfers overdraw, most do not: " + output);
+        assertEquals(new java.math.BigDecimal("12000.00"), report.total(), "no money made or lost: " + output);
+        assertEquals(2 * report.committed(), report.legs(), "both legs of every committed transfer, none of a refused one");
+        assertEquals(List.of(), report.recovery().rolledBack(), output);
+        assertEquals(List.of(), report.recovery().problems(), output);
+        assertTrue(output.contains("sum of all balances: 12000.00"), output);
+    }
 }

@@ -19,11 +19,13 @@ import org.jooq.SQLDialect;
 public final class AtomicTransaction {
     private final String id;
     private final ShardCluster cluster;
+    private final java.time.Duration lockTimeout;
     private final Map<String, Branch> branches = new LinkedHashMap<>(); // by database, first written first
 
-    AtomicTransaction(String id, ShardCluster cluster) {
+    AtomicTransaction(String id, ShardCluster cluster, java.time.Duration lockTimeout) {
         this.id = id;
         this.cluster = cluster;
+        this.lockTimeout = lockTimeout;
     }
 
     /** This transaction's id: in its prepared branches' names, its decision row and an {@link InDoubtException}. */
@@ -41,11 +43,20 @@ public final class AtomicTransaction {
         Shard s = cluster.shard(Objects.requireNonNull(shard, "shard"));
         Branch b = branches.get(s.database());
         if (b == null) {
-            if (!branches.isEmpty()) requirePreparable(s);
+            boolean spans = !branches.isEmpty();
+            if (spans) requirePreparable(s);
             b = Branch.open(s, id);
+            if (branches.size() == 1) boundLockWaits(branches.values().iterator().next()); // it spans databases now
+            if (spans) boundLockWaits(b);
             branches.put(s.database(), b);
         }
         return b.dsl(s);
+    }
+
+    /** A deadlock across databases is no database's to find: a lock wait that long ends the transaction instead. */
+    private void boundLockWaits(Branch b) {
+        if (lockTimeout.isZero()) return;
+        b.dsl().execute("set local lock_timeout = " + Branch.literal(lockTimeout.toMillis() + "ms"));
     }
 
     /** Every database this transaction wrote to, the deciding one first. */

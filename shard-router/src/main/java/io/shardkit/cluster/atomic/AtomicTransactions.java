@@ -80,7 +80,7 @@ public final class AtomicTransactions implements AutoCloseable {
      */
     public <T> T run(AtomicWork<T> work) {
         Objects.requireNonNull(work, "work");
-        AtomicTransaction tx = new AtomicTransaction(UUID.randomUUID().toString(), cluster);
+        AtomicTransaction tx = new AtomicTransaction(UUID.randomUUID().toString(), cluster, settings.lockTimeout());
         try {
             T value;
             try {

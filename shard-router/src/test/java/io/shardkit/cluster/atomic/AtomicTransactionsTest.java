@@ -190,6 +190,49 @@ class AtomicTransactionsTest {
         assertEquals(new BigDecimal("103.00"), balance(1));
     }
 
+    /**
+     * Two transfers locking the same two accounts on two databases in opposite orders: each database sees only a
+     * wait, no deadlock. The lock timeout of a transaction across databases ends the wait; what failed is rolled back
+     * everywhere, and nothing hangs.
+     */
+    @Test
+    void aDeadlockAcrossDatabasesEndsAtTheLockTimeout() throws Exception {
+        cluster.atomic().settings(cluster.atomic().settings().withLockTimeout(Duration.ofMillis(500)));
+        java.util.concurrent.CyclicBarrier bothLocked = new java.util.concurrent.CyclicBarrier(2);
+        java.util.concurrent.ConcurrentLinkedQueue<Object> outcomes = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        Thread[] threads = new Thread[2];
+        for (int t = 0; t < 2; t++) {
+            long first = t, second = 1 - t;
+            threads[t] = Thread.ofPlatform().start(() -> {
+                try {
+                    cluster.inAtomicTransaction(tx -> {
+                        tx.on(first).execute("update account set balance = balance - 1 where id = " + first);
+                        tx.on(second).execute("select 1"); // both databases joined: the lock timeout is set on both
+                        bothLocked.await();
+                        tx.on(second).execute("update account set balance = balance + 1 where id = " + second);
+                        return null;
+                    });
+                    outcomes.add("committed");
+                } catch (Exception e) {
+                    outcomes.add(e);
+                }
+            });
+        }
+        for (Thread t : threads) t.join();
+        assertEquals(2, outcomes.size());
+        long failed = outcomes.stream().filter(o -> o instanceof Exception).count();
+        assertTrue(failed >= 1, "the two cannot both commit: " + outcomes);
+        for (Object o : outcomes) {
+            if (o instanceof Exception e) assertEquals("55P03", Probe.sqlState(e), "a lock timeout: " + e);
+        }
+        long committed = 2 - failed;
+        // each committed transfer moved 1 from one account to the other: the sum never changes, and no half stays
+        assertEquals(new BigDecimal("200.00"), balance(0).add(balance(1)));
+        assertTrue(committed == 0 ? balance(0).equals(new BigDecimal("100.00")) : balance(0).compareTo(new BigDecimal("100.00")) != 0
+                || committed == 2, "balances " + balance(0) + ", " + balance(1));
+        assertEquals(0, prepared());
+    }
+
     @Test
     void startUpChecksNameAMissingDecisionTable() throws Exception {
         cluster.atomic().check();
