@@ -130,6 +130,8 @@ public final class FanOutQuery<R extends Record> {
     /**
      * Allows joins and subqueries, declaring that the rows they relate always live on the same shard (e.g. orders
      * and their items, both placed by customer id). Without it they are refused: each shard sees only its own rows.
+     * A join of one sharded table with reference tables ({@link ShardCluster#referenceTables()}) needs no such
+     * declaration: every shard holds them whole. A query that reads only reference tables runs on one shard.
      */
     public FanOutQuery<R> assumeColocated() {
         this.assumeColocated = true;
@@ -284,8 +286,10 @@ public final class FanOutQuery<R extends Record> {
         private final org.jooq.DSLContext records; // one context per plan makes the final records
 
         Plan(Select<?> q) {
-            read = SelectReader.read(q, assumeColocated);
-            shards = targets();
+            Set<String> reference = cluster.referenceTables();
+            read = SelectReader.read(q, assumeColocated, reference);
+            // every shard holds a reference table whole: a query of reference tables only is one shard's answer
+            shards = SelectReader.readsOnlyReferenceTables(q, reference) ? oneOf(targets()) : targets();
             dialect = commonDialect(shards, read);
             ordering = new SqlOrdering(dialect, stringOrder != null ? stringOrder : Collations.stringOrder(dialect, shards));
             DialectRules.check(read, dialect);
@@ -367,6 +371,11 @@ public final class FanOutQuery<R extends Record> {
 
     private Plan plan(Select<?> q) {
         return new Plan(q);
+    }
+
+    /** The first of {@code shards} (the cluster's first unless narrowed): the shard reference reads go to. */
+    private static List<Shard> oneOf(List<Shard> shards) {
+        return shards.isEmpty() ? shards : List.of(shards.getFirst());
     }
 
     private List<Shard> targets() {

@@ -204,6 +204,22 @@ public final class ShardCluster implements AutoCloseable {
         return a;
     }
 
+    /**
+     * The reference tables ({@code reference: true} under {@code tables:} in shards.yml, or
+     * {@link ShardClusterBuilder#referenceTable}): every shard holds all their rows. Names as declared.
+     */
+    public java.util.Set<String> referenceTables() {
+        return current().referenceTables;
+    }
+
+    /**
+     * Writes and reads of the reference tables: a write runs on every shard in one atomic transaction, a read on one
+     * shard; see {@link ReferenceData}.
+     */
+    public ReferenceData reference() {
+        return new ReferenceData(this);
+    }
+
     /** A caller's session with read-your-writes; see {@link ShardSession}. */
     public ShardSession session() {
         return new ShardSession(this, ConsistencyToken.NONE);

@@ -22,6 +22,7 @@ public final class ShardClusterBuilder {
     private final Map<String, DatabaseConfig> databases = new LinkedHashMap<>();
     private final List<ShardConfig> shards = new ArrayList<>();
     private final Map<String, String> pins = new LinkedHashMap<>();
+    private final Map<String, ClusterConfig.TableConfig> tables = new LinkedHashMap<>();
     private StrategyConfig strategy;
     private String keyType;
     private Configuration jooq = ShardCluster.defaultJooqConfiguration();
@@ -104,6 +105,15 @@ public final class ShardClusterBuilder {
         return this;
     }
 
+    /**
+     * Declares a reference table ({@code tables: { name: { reference: true } }} in shards.yml): every shard holds all of
+     * its rows; see {@link ShardCluster#reference()}. The name is checked at {@link #build()}.
+     */
+    public ShardClusterBuilder referenceTable(String name) {
+        tables.put(Objects.requireNonNull(name, "name"), ClusterConfig.TableConfig.REFERENCE);
+        return this;
+    }
+
     /** The jOOQ configuration every shard's context derives from (settings, listeners, converters). */
     public ShardClusterBuilder jooqConfiguration(Configuration jooq) {
         this.jooq = Objects.requireNonNull(jooq, "jooq");
@@ -183,12 +193,14 @@ public final class ShardClusterBuilder {
         migrations = config.migrations();
         topology = config.topology();
         hotKeys = config.hotKeys();
+        tables.clear();
+        tables.putAll(config.tables());
         return this;
     }
 
     /** The description assembled so far, as {@code shards.yml} would give it; nothing is checked yet. */
     public ClusterConfig toConfig() {
-        return new ClusterConfig(databases, shards, strategy, keyType, pins, reads, migrations, topology, hotKeys);
+        return new ClusterConfig(databases, shards, strategy, keyType, pins, reads, migrations, topology, hotKeys, tables);
     }
 
     /** Validates the description as a whole (every problem at once) and starts the cluster. */

@@ -44,6 +44,7 @@ final class Topology {
     final ReadPolicy reads;
     final Map<ShardId, ShardNode> nodes;
     final List<Shard> ordered;
+    final java.util.Set<String> referenceTables;
     private final Map<String, Pool> primaries;
     private final Map<String, Pool> replicas;        // keyed "db0/replica-0"
     private final Map<String, ReplicaPool> replicaPools;
@@ -51,12 +52,13 @@ final class Topology {
     private final List<Runnable> liveChanges;
 
     private Topology(ShardRouter router, ReadPolicy reads, Map<ShardId, ShardNode> nodes, List<Shard> ordered,
-                     Map<String, Pool> primaries, Map<String, Pool> replicas, Map<String, ReplicaPool> replicaPools,
+                     java.util.Set<String> referenceTables, Map<String, Pool> primaries, Map<String, Pool> replicas, Map<String, ReplicaPool> replicaPools,
                      List<Runnable> liveChanges) {
         this.router = router;
         this.reads = reads;
         this.nodes = nodes;
         this.ordered = ordered;
+        this.referenceTables = referenceTables;
         this.primaries = primaries;
         this.replicas = replicas;
         this.replicaPools = replicaPools;
@@ -133,7 +135,7 @@ final class Topology {
             nodes.put(p.shard(), new ShardNode(shard, views, metrics));
             ordered.add(shard);
         }
-        return new Topology(plan.router(), plan.reads(), Map.copyOf(nodes), List.copyOf(ordered),
+        return new Topology(plan.router(), plan.reads(), Map.copyOf(nodes), List.copyOf(ordered), plan.referenceTables(),
                 java.util.Collections.unmodifiableMap(primaries), java.util.Collections.unmodifiableMap(replicas),
                 java.util.Collections.unmodifiableMap(replicaPools), List.copyOf(liveChanges));
     }

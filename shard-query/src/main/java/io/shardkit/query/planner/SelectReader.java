@@ -3,6 +3,7 @@ package io.shardkit.query.planner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import org.jooq.Field;
 import org.jooq.FieldOrRow;
 import org.jooq.GroupField;
@@ -23,15 +24,35 @@ import org.jooq.impl.QOM;
 public final class SelectReader {
     private final Select<?> q;
     private final boolean colocated;
+    private final ReferenceScope refs;
 
-    private SelectReader(Select<?> q, boolean colocated) {
+    private SelectReader(Select<?> q, boolean colocated, ReferenceScope refs) {
         this.q = q;
         this.colocated = colocated;
+        this.refs = refs;
     }
 
     public static QueryShape read(Select<?> q, boolean assumeColocated) {
+        return read(q, assumeColocated, Set.of());
+    }
+
+    /**
+     * Reads {@code q} knowing the cluster's reference tables (every shard holds all their rows): a join of one sharded
+     * table with reference tables needs no {@code assumeColocated()}. A query that reads only reference tables must
+     * run on one shard ({@link #readsOnlyReferenceTables}); it is then read as colocated, since one database answers it.
+     */
+    public static QueryShape read(Select<?> q, boolean assumeColocated, Set<String> referenceTables) {
         Objects.requireNonNull(q, "query");
-        return new SelectReader(q, assumeColocated).read();
+        ReferenceScope refs = ReferenceScope.of(q, referenceTables);
+        return new SelectReader(q, assumeColocated || refs.onlyReference(), refs).read();
+    }
+
+    /**
+     * Whether every table {@code q} reads (in subqueries too) is a reference table: one shard holds all its rows, and
+     * every other shard the same rows again, so it must run on one shard only.
+     */
+    public static boolean readsOnlyReferenceTables(Select<?> q, Set<String> referenceTables) {
+        return ReferenceScope.of(Objects.requireNonNull(q, "query"), referenceTables).onlyReference();
     }
 
     private QueryShape read() {
@@ -167,7 +188,7 @@ public final class SelectReader {
             refuseClauses(branch, false);
             checkFrom(branch);
             if (branch.$where() != null) ExpressionChecker.rowLocal(branch.$where(), colocated);
-            if (!branch.$groupBy().isEmpty() || branch.$having() != null || new SelectReader(branch, colocated).aggregated()) {
+            if (!branch.$groupBy().isEmpty() || branch.$having() != null || new SelectReader(branch, colocated, refs).aggregated()) {
                 if (!colocated) {
                     throw Refusals.refused("an aggregate inside a set operation", "each shard would aggregate only its own rows;"
                             + " fan out each branch on its own and combine the results");
@@ -228,11 +249,50 @@ public final class SelectReader {
 
     private void checkFrom(Select<?> s) {
         List<? extends Table<?>> from = s.$from();
-        if (from.size() > 1 && !colocated) {
+        int sharded = 0;
+        for (Table<?> t : from) sharded += shardedLeaves(t);
+        if (refs.any() && sharded == 0 && !refs.onlyReference()) {
+            // the query reads sharded tables elsewhere, so it runs on every shard: each would return these rows again
+            throw Refusals.refused("a FROM of reference tables only (" + s.$from() + ") in a query that also reads sharded"
+                    + " tables", "every shard would return the reference rows again; query the reference tables on their own"
+                    + " (one shard answers), or join them to the sharded table in this FROM");
+        }
+        if (from.size() > 1 && !colocated && sharded > 1) {
             throw Refusals.refused("a join (several tables in FROM)", "each shard would join only its own rows; if related rows"
                     + " always live on the same shard, say so with assumeColocated()");
         }
         for (Table<?> t : from) checkTable(t);
+    }
+
+    /** How many tables of a FROM item are not reference tables (a derived table counts as one). */
+    private int shardedLeaves(Table<?> t) {
+        if (t instanceof QOM.JoinTable<?, ?> j) return shardedLeaves(j.$table1()) + shardedLeaves(j.$table2());
+        return refs.isReference(t) ? 0 : 1;
+    }
+
+    /**
+     * Whether a join is answered exactly per shard without colocation: only reference tables beside at most one sharded
+     * table, and the sharded side is the one an outer join preserves (a reference side preserved would repeat its
+     * unmatched rows on every shard).
+     */
+    private boolean joinsReferenceTables(QOM.JoinTable<?, ?> j) {
+        int left = shardedLeaves(j.$table1());
+        int right = shardedLeaves(j.$table2());
+        if (left + right == 0) return true;
+        if (left + right > 1) return false;
+        return switch (j) {
+            case QOM.Join<?> x -> true;
+            case QOM.CrossJoin<?> x -> true;
+            case QOM.NaturalJoin<?> x -> true;
+            case QOM.StraightJoin<?> x -> true;
+            case QOM.LeftJoin<?> x -> right == 0;
+            case QOM.NaturalLeftJoin<?> x -> right == 0;
+            case QOM.LeftSemiJoin<?> x -> right == 0;
+            case QOM.LeftAntiJoin<?> x -> right == 0;
+            case QOM.RightJoin<?> x -> left == 0;
+            case QOM.NaturalRightJoin<?> x -> left == 0;
+            default -> false; // FULL joins and anything else
+        };
     }
 
     private void checkTable(Table<?> t) {
@@ -246,13 +306,18 @@ public final class SelectReader {
                 NestedSelects.check(d.$arg1());
             }
             case QOM.JoinTable<?, ?> j -> {
-                if (!colocated) {
-                    throw Refusals.refused("a join", "each shard would join only its own rows; if related rows always live on"
-                            + " the same shard, say so with assumeColocated()");
+                if (!colocated && !joinsReferenceTables(j)) {
+                    boolean reference = shardedLeaves(j.$table1()) + shardedLeaves(j.$table2()) <= 1 && refs.any();
+                    throw reference
+                            ? Refusals.refused("this outer join of a reference table (" + j + ")", "a reference table on the"
+                                    + " side the join preserves would repeat its unmatched rows on every shard; preserve the"
+                                    + " sharded table's side (sharded LEFT JOIN reference)")
+                            : Refusals.refused("a join", "each shard would join only its own rows; if related rows always live"
+                                    + " on the same shard, say so with assumeColocated()");
                 }
                 checkTable(j.$table1());
                 checkTable(j.$table2());
-                if (j instanceof QOM.QualifiedJoin<?, ?> qj && qj.$on() != null) ExpressionChecker.rowLocal(qj.$on(), true);
+                if (j instanceof QOM.QualifiedJoin<?, ?> qj && qj.$on() != null) ExpressionChecker.rowLocal(qj.$on(), colocated);
             }
             default -> {
                 boolean plain = t instanceof org.jooq.TableLike<?> && !(t instanceof QOM.Values<?>)

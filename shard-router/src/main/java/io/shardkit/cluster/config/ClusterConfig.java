@@ -20,6 +20,8 @@ import java.util.Map;
  * @param migrations what {@code shard-migrate} applies to every shard; null when the file does not say
  * @param topology   where the shard map every instance shares is kept; null for a static topology (this file's)
  * @param hotKeys    whether and how the cluster tracks its most routed keys and its shards' load; null: off
+ * @param tables     tables by name that need more than the default (a table of each shard's own rows): a
+ *                   {@code reference: true} table holds the same rows on every shard
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ClusterConfig(
@@ -31,7 +33,8 @@ public record ClusterConfig(
         ReadsConfig reads,
         MigrationsConfig migrations,
         TopologyConfig topology,
-        HotKeysConfig hotKeys) {
+        HotKeysConfig hotKeys,
+        Map<String, TableConfig> tables) {
 
     /**
      * Checks this description as a whole, as {@code ShardCluster.create} does, without connecting to anything.
@@ -54,35 +57,43 @@ public record ClusterConfig(
         return ClusterPlan.compile(this).router();
     }
 
+    /** The same cluster without a {@code tables:} section (no reference tables). */
+    public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
+                         String keyType, Map<String, String> pins, ReadsConfig reads, MigrationsConfig migrations,
+                         TopologyConfig topology, HotKeysConfig hotKeys) {
+        this(databases, shards, strategy, keyType, pins, reads, migrations, topology, hotKeys, null);
+    }
+
     /** The same cluster without hot-key tracking. */
     public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
                          String keyType, Map<String, String> pins, ReadsConfig reads, MigrationsConfig migrations,
                          TopologyConfig topology) {
-        this(databases, shards, strategy, keyType, pins, reads, migrations, topology, null);
+        this(databases, shards, strategy, keyType, pins, reads, migrations, topology, null, null);
     }
 
     /** The same cluster with a static topology. */
     public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
                          String keyType, Map<String, String> pins, ReadsConfig reads, MigrationsConfig migrations) {
-        this(databases, shards, strategy, keyType, pins, reads, migrations, null, null);
+        this(databases, shards, strategy, keyType, pins, reads, migrations, null, null, null);
     }
 
     /** The same cluster without {@code reads} settings (replica defaults). */
     public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
                          String keyType, Map<String, String> pins) {
-        this(databases, shards, strategy, keyType, pins, null, null, null, null);
+        this(databases, shards, strategy, keyType, pins, null, null, null, null, null);
     }
 
     /** The same cluster without a {@code migrations} section. */
     public ClusterConfig(Map<String, DatabaseConfig> databases, List<ShardConfig> shards, StrategyConfig strategy,
                          String keyType, Map<String, String> pins, ReadsConfig reads) {
-        this(databases, shards, strategy, keyType, pins, reads, null, null, null);
+        this(databases, shards, strategy, keyType, pins, reads, null, null, null, null);
     }
 
     public ClusterConfig {
         databases = databases == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(databases));
         shards = shards == null ? List.of() : List.copyOf(shards);
         pins = pins == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(pins));
+        tables = tables == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tables));
     }
 
     /** What this description says of where keys go: the part a shared topology keeps in its store. */
@@ -93,7 +104,7 @@ public record ClusterConfig(
     /** The same description with {@code map} in place of its shards, strategy, key type and pins. */
     public ClusterConfig withShardMap(ShardMap map) {
         return new ClusterConfig(databases, map.shards(), map.strategy(), map.keyType(), map.pins(), reads, migrations,
-                topology, hotKeys);
+                topology, hotKeys, tables);
     }
 
     /**
@@ -128,6 +139,19 @@ public record ClusterConfig(
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HotKeysConfig(Boolean enabled, Integer capacity, Integer sampleEvery, Long windowMs, Long bucketMs) {
+    }
+
+    /**
+     * What a table of every shard's schema is, when it is not a plain sharded table.
+     *
+     * @param reference true: a reference table — every shard holds all of its rows (currencies, countries), written on
+     *                  every shard in one atomic transaction ({@code ShardCluster.reference()}), read from one, and
+     *                  joinable with any sharded table in a fan-out; false: a sharded table, as if not listed
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record TableConfig(Boolean reference) {
+        /** A reference table. */
+        public static final TableConfig REFERENCE = new TableConfig(true);
     }
 
     /**

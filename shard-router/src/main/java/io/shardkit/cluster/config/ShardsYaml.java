@@ -184,6 +184,7 @@ public final class ShardsYaml {
         if (type == null) return "a value of the documented type";
         if (type == Integer.class || type == Long.class || type == int.class || type == long.class) return "a whole number";
         if (type == String.class) return "a single text value";
+        if (type == Boolean.class || type == boolean.class) return "true or false";
         if (List.class.isAssignableFrom(type)) return "a list";
         return "a mapping of properties";
     }

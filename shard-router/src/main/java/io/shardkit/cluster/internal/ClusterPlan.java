@@ -14,9 +14,11 @@ import io.shardkit.router.ShardRouter;
 import io.shardkit.router.ShardStrategy;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import org.jooq.SQLDialect;
 
 /**
@@ -24,10 +26,11 @@ import org.jooq.SQLDialect;
  * database's dialect. Every problem is collected and reported at once, each naming its property; nothing
  * connects to a database here. Each section of shards.yml is read by a class of its own ({@link DatabasesSection},
  * {@link ShardsSection}, {@link StrategyRegistry}, {@link PinsSection}, {@link ReadsSection},
- * {@link MigrationsSection}, {@link TopologySection}, {@link HotKeysSection}), in the order its problems are listed.
+ * {@link MigrationsSection}, {@link TopologySection}, {@link HotKeysSection}, {@link TablesSection}), in the order its problems are listed.
  */
 public record ClusterPlan(ShardRouter router, Map<String, Database> databases, List<Placement> placements,
-                          ReadPolicy reads, HotKeys.Settings hotKeys, List<String> warnings) {
+                          ReadPolicy reads, HotKeys.Settings hotKeys, Set<String> referenceTables,
+                          List<String> warnings) {
 
     /** A physical database with its inferred (or declared) dialect. */
     public record Database(String name, DatabaseConfig config, SQLDialect dialect) {
@@ -40,6 +43,7 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
     public ClusterPlan {
         databases = Collections.unmodifiableMap(new LinkedHashMap<>(databases));
         placements = List.copyOf(placements);
+        referenceTables = Collections.unmodifiableSet(new LinkedHashSet<>(referenceTables));
         warnings = List.copyOf(warnings);
     }
 
@@ -57,10 +61,12 @@ public record ClusterPlan(ShardRouter router, Map<String, Database> databases, L
         MigrationsSection.check(config, problems);
         TopologySection.check(config, problems);
         HotKeys.Settings hotKeys = HotKeysSection.read(config, problems);
+        Set<String> referenceTables = TablesSection.referenceTables(config, problems);
         DatabasesSection.warnUnused(databases, placements.values(), config.topology(), problems);
         problems.throwIfAny();
         ShardRouter router = ShardRouter.of(strategy, pins, keyType);
-        return new ClusterPlan(router, databases, List.copyOf(placements.values()), reads, hotKeys, problems.warnings());
+        return new ClusterPlan(router, databases, List.copyOf(placements.values()), reads, hotKeys, referenceTables,
+                problems.warnings());
     }
 
     /** The {@code keyType}, or null when it is absent or (after adding the problem) unknown. */

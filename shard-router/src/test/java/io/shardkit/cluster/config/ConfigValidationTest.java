@@ -566,7 +566,7 @@ class ConfigValidationTest {
     @Test
     void unknownYamlPropertyNamesItAndTheKnownOnes() {
         assertProblems(TWO_DATABASES + TWO_SHARDS + MODULO + "pinns: { a: s0 }\n",
-                "pinns: unknown property 'pinns' — known here: [databases, hotKeys, keyType, migrations, pins, reads, shards, strategy, topology]");
+                "pinns: unknown property 'pinns' — known here: [databases, hotKeys, keyType, migrations, pins, reads, shards, strategy, tables, topology]");
         assertProblems("""
                 databases:
                   db0: { url: "jdbc:h2:mem:a", passwd: x }

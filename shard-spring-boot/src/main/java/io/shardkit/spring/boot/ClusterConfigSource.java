@@ -37,7 +37,7 @@ final class ClusterConfigSource {
     static final String PREFIX = "shardkit";
     /** The cluster description's own top-level names: any of them beside config-location is a second model. */
     static final List<String> CLUSTER_KEYS = List.of("databases", "shards", "strategy", "key-type", "pins",
-            "reads", "migrations", "topology", "hot-keys");
+            "reads", "migrations", "topology", "hot-keys", "tables");
     private static final Pattern PROBLEM = Pattern.compile("^([A-Za-z][\\w.\\[\\]-]*): (.*)$", Pattern.DOTALL);
     private static final Set<String> RECORD_COMPONENTS = recordComponents(ClusterConfig.class, new HashSet<>());
 
