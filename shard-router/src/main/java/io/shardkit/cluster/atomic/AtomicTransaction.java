@@ -19,11 +19,18 @@ import org.jooq.SQLDialect;
 public final class AtomicTransaction {
     private final String id;
     private final ShardCluster cluster;
+    private final boolean mariaDbXa;
     private final Map<String, Branch> branches = new LinkedHashMap<>(); // by database, first written first
 
     AtomicTransaction(String id, ShardCluster cluster) {
+        this(id, cluster, false);
+    }
+
+    /** @param mariaDbXa MariaDB databases may take part across databases, as XA branches (experimental) */
+    AtomicTransaction(String id, ShardCluster cluster, boolean mariaDbXa) {
         this.id = id;
         this.cluster = cluster;
+        this.mariaDbXa = mariaDbXa;
     }
 
     /** This transaction's id: in its prepared branches' names, its decision row and an {@link InDoubtException}. */
@@ -41,8 +48,12 @@ public final class AtomicTransaction {
         Shard s = cluster.shard(Objects.requireNonNull(shard, "shard"));
         Branch b = branches.get(s.database());
         if (b == null) {
-            if (!branches.isEmpty()) requirePreparable(s);
-            b = Branch.open(s, id);
+            Gid gid = null; // the first database decides, in a local transaction; the others prepare
+            if (!branches.isEmpty()) {
+                requirePreparable(s);
+                gid = new Gid(cluster.name(), id, branches.values().iterator().next().firstShard.id(), s.database());
+            }
+            b = Branch.open(s, id, gid);
             branches.put(s.database(), b);
         }
         return b.dsl(s);
@@ -55,19 +66,35 @@ public final class AtomicTransaction {
 
     /**
      * A second database makes this a transaction across databases: every participant, the first one too, must be
-     * PostgreSQL (H2 cannot prepare; MariaDB's XA recovery is not supported).
+     * PostgreSQL, or — with {@link AtomicTransactions#experimentalMariaDbXa(boolean)} — every one MariaDB. H2 cannot
+     * prepare; the two kinds never mix (one decision row cannot stand for both kinds of branch).
      */
     private void requirePreparable(Shard next) {
         List<Shard> all = new ArrayList<>(branches.values().stream().map(b -> b.firstShard).toList());
         all.add(next);
+        String spans = "atomic transaction " + id + " spans databases " + all.stream().map(Shard::database).distinct().toList();
         for (Shard s : all) {
-            if (s.dialect().family() != SQLDialect.POSTGRES) {
-                throw new ShardException(ShardException.Code.CONFIG, "[shard " + s.id() + "] atomic transaction " + id
-                        + " spans databases " + all.stream().map(Shard::database).distinct().toList() + ", but "
-                        + s.database() + " is " + s.dialect().family() + ": a transaction across databases needs"
+            SQLDialect family = s.dialect().family();
+            if (family != SQLDialect.POSTGRES && family != SQLDialect.MARIADB) {
+                throw new ShardException(ShardException.Code.CONFIG, "[shard " + s.id() + "] " + spans + ", but "
+                        + s.database() + " is " + family + ": a transaction across databases needs"
                         + " PostgreSQL participants (two-phase commit); keep the work on one database, or use"
                         + " PostgreSQL shards");
             }
+        }
+        SQLDialect kind = all.getFirst().dialect().family();
+        for (Shard s : all) {
+            if (s.dialect().family() != kind) {
+                throw new ShardException(ShardException.Code.CONFIG, "[shard " + s.id() + "] " + spans + ", but "
+                        + s.database() + " is " + s.dialect().family() + " and " + all.getFirst().database() + " is "
+                        + kind + ": the participants of one atomic transaction must be all PostgreSQL or all MariaDB");
+            }
+        }
+        if (kind == SQLDialect.MARIADB && !mariaDbXa) {
+            throw new ShardException(ShardException.Code.CONFIG, "[shard " + next.id() + "] " + spans + ", but they are"
+                    + " MARIADB: MariaDB participants (XA) are experimental and off; turn them on with"
+                    + " AtomicTransactions.experimentalMariaDbXa(true) (MariaDB 10.5.2 or later, whose prepared XA"
+                    + " branches survive disconnects and crashes), or keep the work on one database");
         }
     }
 }
