@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Transactions committed on every shard they write or on none. Work on one physical database is a plain local
- * transaction (no PREPARE, no extra statement). Across databases — PostgreSQL only — it is a two-phase commit whose
+ * transaction (no PREPARE, no extra statement). Across databases — PostgreSQL, or MariaDB XA while
+ * {@link #experimentalMariaDbXa(boolean)} is on — it is a two-phase commit whose
  * decision is a row in the first-written database, committed by that database's own COMMIT: no log of its own, so
  * any instance recovers any other's transactions from the databases ({@link #recoverNow()}).
  *
