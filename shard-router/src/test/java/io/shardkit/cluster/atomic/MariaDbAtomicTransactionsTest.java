@@ -253,14 +253,16 @@ class MariaDbAtomicTransactionsTest {
         }
     }
 
-    /** Kills every session on {@code db} but the caller's, as KILL CONNECTION does. */
+    /** Kills the sessions on {@code db} in a transaction (the branch's; idle pooled ones live on), by KILL CONNECTION. */
     static void killSessionsOn(TestDatabase db) {
         try (Connection c = db.open(); Statement s = c.createStatement()) {
             List<Long> ids = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery("select id from information_schema.processlist where db = '" + db.name()
-                    + "' and id <> connection_id()")) {
+            try (ResultSet rs = s.executeQuery("select p.id from information_schema.processlist p join"
+                    + " information_schema.innodb_trx t on t.trx_mysql_thread_id = p.id where p.db = '" + db.name()
+                    + "' and p.id <> connection_id()")) {
                 while (rs.next()) ids.add(rs.getLong(1));
             }
+            if (ids.size() != 1) throw new IllegalStateException("expected the one branch session on " + db.name() + ": " + ids);
             for (long id : ids) {
                 try {
                     s.execute("kill connection " + id);
