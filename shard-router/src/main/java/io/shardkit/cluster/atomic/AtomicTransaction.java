@@ -20,12 +20,18 @@ public final class AtomicTransaction {
     private final String id;
     private final ShardCluster cluster;
     private final java.time.Duration lockTimeout;
+    private final boolean mariaDbXa;
     private final Map<String, Branch> branches = new LinkedHashMap<>(); // by database, first written first
 
-    AtomicTransaction(String id, ShardCluster cluster, java.time.Duration lockTimeout) {
+    /**
+     * @param lockTimeout how long a statement waits for a row lock once the transaction spans databases (PostgreSQL)
+     * @param mariaDbXa   MariaDB databases may take part across databases, as XA branches (experimental)
+     */
+    AtomicTransaction(String id, ShardCluster cluster, java.time.Duration lockTimeout, boolean mariaDbXa) {
         this.id = id;
         this.cluster = cluster;
         this.lockTimeout = lockTimeout;
+        this.mariaDbXa = mariaDbXa;
     }
 
     /** This transaction's id: in its prepared branches' names, its decision row and an {@link InDoubtException}. */
@@ -43,9 +49,13 @@ public final class AtomicTransaction {
         Shard s = cluster.shard(Objects.requireNonNull(shard, "shard"));
         Branch b = branches.get(s.database());
         if (b == null) {
+            Gid gid = null; // the first database decides, in a local transaction; the others prepare
             boolean spans = !branches.isEmpty();
-            if (spans) requirePreparable(s);
-            b = Branch.open(s, id);
+            if (spans) {
+                requirePreparable(s);
+                gid = new Gid(cluster.name(), id, branches.values().iterator().next().firstShard.id(), s.database());
+            }
+            b = Branch.open(s, id, gid);
             if (branches.size() == 1) boundLockWaits(branches.values().iterator().next()); // it spans databases now
             if (spans) boundLockWaits(b);
             branches.put(s.database(), b);
@@ -55,8 +65,9 @@ public final class AtomicTransaction {
 
     /** A deadlock across databases is no database's to find: a lock wait that long ends the transaction instead. */
     private void boundLockWaits(Branch b) {
-        if (lockTimeout.isZero()) return;
-        b.dsl().execute("set local lock_timeout = " + Branch.literal(lockTimeout.toMillis() + "ms"));
+        // PostgreSQL only: InnoDB's own innodb_lock_wait_timeout (50 s by default) already ends a MariaDB wait
+        if (lockTimeout.isZero() || b.firstShard.dialect().family() != SQLDialect.POSTGRES) return;
+        b.dsl().execute("set local lock_timeout = " + PreparedBranches.literal(lockTimeout.toMillis() + "ms"));
     }
 
     /** Every database this transaction wrote to, the deciding one first. */
@@ -66,19 +77,35 @@ public final class AtomicTransaction {
 
     /**
      * A second database makes this a transaction across databases: every participant, the first one too, must be
-     * PostgreSQL (H2 cannot prepare; MariaDB's XA recovery is not supported).
+     * PostgreSQL, or — with {@link AtomicTransactions#experimentalMariaDbXa(boolean)} — every one MariaDB. H2 cannot
+     * prepare; the two kinds never mix (one decision row cannot stand for both kinds of branch).
      */
     private void requirePreparable(Shard next) {
         List<Shard> all = new ArrayList<>(branches.values().stream().map(b -> b.firstShard).toList());
         all.add(next);
+        String spans = "atomic transaction " + id + " spans databases " + all.stream().map(Shard::database).distinct().toList();
         for (Shard s : all) {
-            if (s.dialect().family() != SQLDialect.POSTGRES) {
-                throw new ShardException(ShardException.Code.CONFIG, "[shard " + s.id() + "] atomic transaction " + id
-                        + " spans databases " + all.stream().map(Shard::database).distinct().toList() + ", but "
-                        + s.database() + " is " + s.dialect().family() + ": a transaction across databases needs"
+            SQLDialect family = s.dialect().family();
+            if (family != SQLDialect.POSTGRES && family != SQLDialect.MARIADB) {
+                throw new ShardException(ShardException.Code.CONFIG, "[shard " + s.id() + "] " + spans + ", but "
+                        + s.database() + " is " + family + ": a transaction across databases needs"
                         + " PostgreSQL participants (two-phase commit); keep the work on one database, or use"
                         + " PostgreSQL shards");
             }
+        }
+        SQLDialect kind = all.getFirst().dialect().family();
+        for (Shard s : all) {
+            if (s.dialect().family() != kind) {
+                throw new ShardException(ShardException.Code.CONFIG, "[shard " + s.id() + "] " + spans + ", but "
+                        + s.database() + " is " + s.dialect().family() + " and " + all.getFirst().database() + " is "
+                        + kind + ": the participants of one atomic transaction must be all PostgreSQL or all MariaDB");
+            }
+        }
+        if (kind == SQLDialect.MARIADB && !mariaDbXa) {
+            throw new ShardException(ShardException.Code.CONFIG, "[shard " + next.id() + "] " + spans + ", but they are"
+                    + " MARIADB: MariaDB participants (XA) are experimental and off; turn them on with"
+                    + " AtomicTransactions.experimentalMariaDbXa(true) (MariaDB 10.5.2 or later, whose prepared XA"
+                    + " branches survive disconnects and crashes), or keep the work on one database");
         }
     }
 }

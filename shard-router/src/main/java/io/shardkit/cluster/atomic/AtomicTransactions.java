@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Transactions committed on every shard they write or on none. Work on one physical database is a plain local
- * transaction (no PREPARE, no extra statement). Across databases — PostgreSQL only — it is a two-phase commit whose
+ * transaction (no PREPARE, no extra statement). Across databases — PostgreSQL, or MariaDB XA while
+ * {@link #experimentalMariaDbXa(boolean)} is on — it is a two-phase commit whose
  * decision is a row in the first-written database, committed by that database's own COMMIT: no log of its own, so
  * any instance recovers any other's transactions from the databases ({@link #recoverNow()}).
  *
@@ -36,6 +37,8 @@ public final class AtomicTransactions implements AutoCloseable {
     private final ShardCluster cluster;
     private volatile AtomicSettings settings = AtomicSettings.DEFAULTS;
     private volatile AtomicListener listener = AtomicListener.NONE;
+    private volatile boolean mariaDbXa;
+    private final BranchSightings sightings = new BranchSightings();
     private final ExecutorService branchThreads = Executors.newVirtualThreadPerTaskExecutor();
     private final DecisionCleanup cleanup;
     private final ScheduledExecutorService scheduler;
@@ -62,6 +65,20 @@ public final class AtomicTransactions implements AutoCloseable {
         return settings;
     }
 
+    /**
+     * Lets MariaDB databases take part in transactions across databases, as XA branches: experimental, off by
+     * default. Every participant of one transaction is then MariaDB (10.5.2 or later, InnoDB); PostgreSQL and MariaDB
+     * never mix in one transaction. Recovery and {@link #check()} cover MariaDB databases only while it is on.
+     */
+    public AtomicTransactions experimentalMariaDbXa(boolean enabled) {
+        this.mariaDbXa = enabled;
+        return this;
+    }
+
+    public boolean experimentalMariaDbXa() {
+        return mariaDbXa;
+    }
+
     /** Sees each step of each commit across databases; for tracing and fault tests. */
     public AtomicTransactions listener(AtomicListener listener) {
         this.listener = Objects.requireNonNull(listener, "listener");
@@ -80,7 +97,7 @@ public final class AtomicTransactions implements AutoCloseable {
      */
     public <T> T run(AtomicWork<T> work) {
         Objects.requireNonNull(work, "work");
-        AtomicTransaction tx = new AtomicTransaction(UUID.randomUUID().toString(), cluster, settings.lockTimeout());
+        AtomicTransaction tx = new AtomicTransaction(UUID.randomUUID().toString(), cluster, settings.lockTimeout(), mariaDbXa);
         try {
             T value;
             try {
@@ -144,10 +161,11 @@ public final class AtomicTransactions implements AutoCloseable {
     /**
      * Checks what a commit across databases needs on every PostgreSQL database: {@code max_prepared_transactions} above
      * 0, the decision table in every shard's schema, and no prepared branch of this cluster that this role cannot
-     * finish. Throws {@code CONFIG} naming each problem and what to do.
+     * finish; with {@link #experimentalMariaDbXa(boolean)}, on every MariaDB database: version 10.5.2 or later, XA
+     * RECOVER allowed, the decision table present and InnoDB. Throws {@code CONFIG} naming each problem and what to do.
      */
     public void check() {
-        List<String> problems = StartupChecks.problems(postgresShards(), cluster.name());
+        List<String> problems = StartupChecks.problems(preparableShards(), cluster.name());
         if (!problems.isEmpty()) {
             throw new ShardException(ShardException.Code.CONFIG, "atomic transactions cannot run on this cluster: "
                     + String.join("; ", problems));
@@ -176,10 +194,18 @@ public final class AtomicTransactions implements AutoCloseable {
         cleanup.add(decisionShard.id(), transaction);
     }
 
-    List<Shard> postgresShards() {
+    /** The shards that can hold a prepared branch: PostgreSQL, and MariaDB while its XA is turned on. */
+    List<Shard> preparableShards() {
         List<Shard> out = new ArrayList<>();
-        for (Shard s : cluster.shards()) if (s.dialect().family() == SQLDialect.POSTGRES) out.add(s);
+        for (Shard s : cluster.shards()) {
+            SQLDialect family = s.dialect().family();
+            if (family == SQLDialect.POSTGRES || family == SQLDialect.MARIADB && mariaDbXa) out.add(s);
+        }
         return out;
+    }
+
+    BranchSightings sightings() {
+        return sightings;
     }
 
     Shard shard(ShardId id) {

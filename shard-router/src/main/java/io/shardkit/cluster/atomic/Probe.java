@@ -17,27 +17,26 @@ import org.jooq.impl.DefaultConnectionProvider;
 final class Probe {
     enum Finding { COMMITTED, ABORTED, RUNNING }
 
-    private static final String UNIQUE_VIOLATION = "23505";
-    private static final String LOCK_NOT_AVAILABLE = "55P03";
-
     private Probe() {
     }
 
     static Finding probe(Shard decisionShard, String transaction, Duration lockWait) throws SQLException {
+        PreparedBranches kind = PreparedBranches.of(decisionShard);
         try (Connection c = decisionShard.dataSource().getConnection()) {
             c.setAutoCommit(false);
             DSLContext dsl = DSL.using(decisionShard.dsl().configuration().derive(new DefaultConnectionProvider(c)));
             try {
-                dsl.execute("set local lock_timeout = " + Branch.literal(Math.max(1, lockWait.toMillis()) + "ms"));
+                kind.limitLockWait(dsl, lockWait);
                 dsl.insertInto(DecisionTable.TABLE).columns(DecisionTable.TX_ID, DecisionTable.OUTCOME,
                         DecisionTable.PARTICIPANTS).values(transaction, DecisionTable.ABORT, "").execute();
                 c.commit();
                 return Finding.ABORTED;
             } catch (RuntimeException e) {
                 c.rollback();
-                String state = sqlState(e);
-                if (LOCK_NOT_AVAILABLE.equals(state)) return Finding.RUNNING;
-                if (!UNIQUE_VIOLATION.equals(state)) throw e;
+                if (kind.lockTimeout(e)) return Finding.RUNNING;
+                if (!kind.duplicateKey(e)) throw e;
+            } finally {
+                kind.restoreLockWait(dsl);
             }
             String outcome = dsl.select(DecisionTable.OUTCOME).from(DecisionTable.TABLE)
                     .where(DecisionTable.TX_ID.eq(transaction)).fetchOne(DecisionTable.OUTCOME);
@@ -48,9 +47,6 @@ final class Probe {
 
     /** The SQLState of the first SQLException among {@code e}'s causes, or null. */
     static String sqlState(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && s.getSQLState() != null) return s.getSQLState();
-        }
-        return null;
+        return PreparedBranches.sqlState(e);
     }
 }

@@ -27,7 +27,7 @@ import org.slf4j.LoggerFactory;
 final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
-    private record Branch(Gid gid, String text, Duration age) {
+    private record Branch(Gid gid, Duration age) {
     }
 
     private record Row(ShardId shard, String transaction, Duration age) {
@@ -45,7 +45,7 @@ final class Recovery {
     }
 
     RecoveryReport run() {
-        List<Shard> shards = owner.postgresShards();
+        List<Shard> shards = owner.preparableShards();
         Map<String, Shard> databases = new LinkedHashMap<>();
         for (Shard s : shards) databases.putIfAbsent(s.database(), s);
         List<Row> rows = decisionRows(shards);
@@ -60,6 +60,9 @@ final class Recovery {
                 completeScan = false;
                 problems.add(db.database() + ": listing prepared transactions failed: " + e.getMessage());
             }
+        }
+        if (completeScan) {
+            owner.sightings().retainOnly(byTransaction.values().stream().flatMap(List::stream).map(Branch::gid).toList());
         }
         byTransaction.forEach((tx, branches) -> settle(tx, branches, databases));
         int cleared = completeScan ? clear(rows, byTransaction.keySet()) : 0;
@@ -86,14 +89,15 @@ final class Recovery {
         for (Branch b : branches) {
             Shard db = databases.get(b.gid.participant());
             if (db == null) {
-                problems.add(b.text + ": names a database this cluster does not have");
+                problems.add(b.gid.text() + ": names a database this cluster does not have");
                 continue;
             }
+            PreparedBranches kind = PreparedBranches.of(db);
             try (Connection c = db.dataSource().getConnection()) {
-                DSL.using(c, db.dialect()).execute((commit ? "commit prepared " : "rollback prepared ") + io.shardkit.cluster.atomic.Branch.literal(b.text));
+                kind.finish(c, DSL.using(c, db.dialect()), b.gid, commit);
             } catch (RuntimeException | SQLException e) {
-                if (!"42704".equals(Probe.sqlState(e))) { // 42704: finished meanwhile, by its coordinator or another recoverer
-                    problems.add(b.text + ": " + (commit ? "COMMIT" : "ROLLBACK") + " PREPARED failed: " + e.getMessage());
+                if (!kind.unknownBranch(e)) { // finished meanwhile, by its coordinator or another recoverer
+                    problems.add(b.gid.text() + ": " + (commit ? "COMMIT" : "ROLLBACK") + " PREPARED failed: " + e.getMessage());
                 }
             }
         }
@@ -101,18 +105,12 @@ final class Recovery {
         LOG.info("recovered atomic transaction {}: {} {} branch(es)", transaction, commit ? "committed" : "rolled back", branches.size());
     }
 
-    /** This cluster's prepared branches in {@code db}'s database, with their age by the server's clock. */
+    /** This cluster's prepared branches in {@code db}'s database, with their age (see {@link BranchSightings}). */
     private List<Branch> prepared(Shard db) throws SQLException {
         List<Branch> out = new ArrayList<>();
         try (Connection c = db.dataSource().getConnection()) {
-            var result = DSL.using(c, db.dialect()).resultQuery("select gid, extract(epoch from now() - prepared) from"
-                    + " pg_prepared_xacts where database = current_database() and gid like {0}",
-                    DSL.inline(Gid.prefix(owner.clusterName()).replace("%", "\\%").replace("_", "\\_") + "%")).fetch();
-            for (var r : result) {
-                String text = r.get(0, String.class);
-                Gid gid = Gid.parse(text);
-                if (gid == null || !gid.participant().equals(db.database())) continue; // another cluster's naming
-                out.add(new Branch(gid, text, seconds(r.get(1, java.math.BigDecimal.class))));
+            for (PreparedBranches.Listed l : PreparedBranches.of(db).prepared(db, DSL.using(c, db.dialect()), owner.clusterName())) {
+                out.add(new Branch(l.gid(), l.age() != null ? l.age() : owner.sightings().age(l.gid())));
             }
         }
         return out;
@@ -123,7 +121,7 @@ final class Recovery {
         for (Shard s : shards) {
             try {
                 for (Record2<String, java.math.BigDecimal> r : s.dsl().select(DecisionTable.TX_ID,
-                        DSL.field("extract(epoch from now() - {0})", java.math.BigDecimal.class, DecisionTable.DECIDED_AT))
+                        PreparedBranches.of(s).secondsSince(DecisionTable.DECIDED_AT))
                         .from(DecisionTable.TABLE).fetch()) {
                     rows.add(new Row(s.id(), r.value1(), seconds(r.value2())));
                 }
@@ -154,7 +152,7 @@ final class Recovery {
         return cleared;
     }
 
-    private static Duration seconds(java.math.BigDecimal s) {
+    static Duration seconds(java.math.BigDecimal s) {
         return s == null ? Duration.ZERO : Duration.ofNanos(s.movePointRight(9).longValue());
     }
 }

@@ -26,6 +26,7 @@ final class TwoPhaseCommit {
     private final AtomicTransaction tx;
     private final Branch decider;
     private final List<Branch> others;
+    private final PreparedBranches kind;
     private Integer deciderPid;
 
     TwoPhaseCommit(AtomicTransactions owner, AtomicTransaction tx, List<Branch> branches) {
@@ -33,6 +34,7 @@ final class TwoPhaseCommit {
         this.tx = tx;
         this.decider = branches.getFirst();
         this.others = branches.subList(1, branches.size());
+        this.kind = PreparedBranches.of(decider.firstShard);
     }
 
     void commit() {
@@ -52,10 +54,7 @@ final class TwoPhaseCommit {
     private void writeDecision() {
         String participants = others.stream().map(b -> b.database).collect(Collectors.joining(","));
         try {
-            deciderPid = decider.dsl().insertInto(DecisionTable.TABLE)
-                    .columns(DecisionTable.TX_ID, DecisionTable.OUTCOME, DecisionTable.PARTICIPANTS)
-                    .values(tx.id(), DecisionTable.COMMIT, participants)
-                    .returningResult(DSL.field("pg_backend_pid()", Integer.class)).fetchOne().value1();
+            deciderPid = kind.writeDecision(decider.dsl(), tx.id(), participants);
         } catch (RuntimeException e) {
             throw rolledBack("writing its decision row on " + decider.database + " failed", e);
         }
@@ -66,7 +65,7 @@ final class TwoPhaseCommit {
         List<Future<?>> prepares = new ArrayList<>();
         for (Branch b : others) {
             prepares.add(owner.branchWork(() -> {
-                b.prepare(gid(b));
+                b.prepare();
                 owner.listener().reached(AtomicStep.PREPARED, tx.id(), b.database);
                 return null;
             }, others.size() == 1));
@@ -97,7 +96,7 @@ final class TwoPhaseCommit {
         for (Branch b : others) {
             finishes.add(owner.branchWork(() -> {
                 try {
-                    b.finishPrepared(gid(b), commit);
+                    b.finishPrepared(commit);
                     if (commit) owner.listener().reached(AtomicStep.BRANCH_COMMITTED, tx.id(), b.database);
                     return true;
                 } catch (SQLException | RuntimeException e) {
@@ -164,17 +163,8 @@ final class TwoPhaseCommit {
     private void endSession(Integer pid) throws SQLException {
         if (pid == null) return;
         try (Connection c = decider.firstShard.dataSource().getConnection()) {
-            var dsl = DSL.using(c, decider.firstShard.dialect());
-            dsl.fetch("select pg_terminate_backend(" + pid + ")");
-            for (int i = 0; i < 50; i++) {
-                if (((Number) dsl.fetchValue("select count(*) from pg_stat_activity where pid = " + pid)).intValue() == 0) return;
-                sleep(20);
-            }
+            kind.endSession(DSL.using(c, decider.firstShard.dialect()), pid);
         }
-    }
-
-    private String gid(Branch b) {
-        return new Gid(owner.clusterName(), tx.id(), decider.firstShard.id(), b.database).text();
     }
 
     private RolledBackException rolledBack(String why, Throwable cause) {
