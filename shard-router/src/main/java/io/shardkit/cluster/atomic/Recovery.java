@@ -72,7 +72,8 @@ final class Recovery {
         ShardId decisionShard = branches.getFirst().gid.decisionShard();
         Probe.Finding finding;
         try {
-            finding = Probe.probe(owner.shard(decisionShard), transaction, owner.settings().lockWait());
+            finding = Probe.probe(owner.shard(decisionShard), transaction, owner.settings().lockWait(),
+                    () -> anyPrepared(branches, databases));
         } catch (RuntimeException | SQLException e) {
             problems.add(transaction + ": asking its deciding shard " + decisionShard + " failed: " + e.getMessage());
             return;
@@ -82,7 +83,9 @@ final class Recovery {
             if (oldest.compareTo(owner.settings().lingerAfter()) >= 0) lingering.add(new RecoveryReport.Lingering(transaction, oldest));
             return;
         }
+        if (finding == Probe.Finding.FINISHED) return; // by its coordinator or another recoverer, meanwhile
         boolean commit = finding == Probe.Finding.COMMITTED;
+        int finished = 0;
         for (Branch b : branches) {
             Shard db = databases.get(b.gid.participant());
             if (db == null) {
@@ -91,14 +94,31 @@ final class Recovery {
             }
             try (Connection c = db.dataSource().getConnection()) {
                 DSL.using(c, db.dialect()).execute((commit ? "commit prepared " : "rollback prepared ") + io.shardkit.cluster.atomic.Branch.literal(b.text));
+                finished++;
             } catch (RuntimeException | SQLException e) {
                 if (!"42704".equals(Probe.sqlState(e))) { // 42704: finished meanwhile, by its coordinator or another recoverer
                     problems.add(b.text + ": " + (commit ? "COMMIT" : "ROLLBACK") + " PREPARED failed: " + e.getMessage());
                 }
             }
         }
+        if (finished == 0) return; // every branch finished meanwhile: this pass did nothing to report
         (commit ? committed : rolledBack).add(transaction);
         LOG.info("recovered atomic transaction {}: {} {} branch(es)", transaction, commit ? "committed" : "rolled back", branches.size());
+    }
+
+    /** Whether any of {@code branches} is still prepared on its database. */
+    private static boolean anyPrepared(List<Branch> branches, Map<String, Shard> databases) throws SQLException {
+        for (Branch b : branches) {
+            Shard db = databases.get(b.gid.participant());
+            if (db == null) continue;
+            try (Connection c = db.dataSource().getConnection()) {
+                if (DSL.using(c, db.dialect()).fetchExists(DSL.selectOne().from(DSL.table("pg_prepared_xacts"))
+                        .where(DSL.field("gid").eq(b.text)))) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** This cluster's prepared branches in {@code db}'s database, with their age by the server's clock. */
