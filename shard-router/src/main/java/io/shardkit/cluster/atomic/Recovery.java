@@ -96,7 +96,10 @@ final class Recovery {
                 DSL.using(c, db.dialect()).execute((commit ? "commit prepared " : "rollback prepared ") + io.shardkit.cluster.atomic.Branch.literal(b.text));
                 finished++;
             } catch (RuntimeException | SQLException e) {
-                if (!"42704".equals(Probe.sqlState(e))) { // 42704: finished meanwhile, by its coordinator or another recoverer
+                // 42704: finished meanwhile; 55000: "is busy", being finished by its coordinator or another recoverer
+                // now (if that fails, the next pass finds the branch again)
+                String state = Probe.sqlState(e);
+                if (!"42704".equals(state) && !"55000".equals(state)) {
                     problems.add(b.text + ": " + (commit ? "COMMIT" : "ROLLBACK") + " PREPARED failed: " + e.getMessage());
                 }
             }
