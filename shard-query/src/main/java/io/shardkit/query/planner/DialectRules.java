@@ -152,8 +152,9 @@ public final class DialectRules {
             }
             return;
         }
-        boolean opens = expression == null && (node.part instanceof org.jooq.Condition
-                || node.part instanceof Field<?> && !(node.part instanceof QOM.FieldAlias<?>));
+        // the innermost enclosing expression names the refusal: avg(x) > 5, not the whole HAVING condition
+        boolean opens = node.part instanceof org.jooq.Condition
+                || node.part instanceof Field<?> && !(node.part instanceof QOM.FieldAlias<?>);
         for (PartTree c : node.children) mysqlAveragesInExpressions(c, opens ? node.part : expression, dialect);
     }
 

@@ -75,7 +75,8 @@ final class Recovery {
         ShardId decisionShard = branches.getFirst().gid.decisionShard();
         Probe.Finding finding;
         try {
-            finding = Probe.probe(owner.shard(decisionShard), transaction, owner.settings().lockWait());
+            finding = Probe.probe(owner.shard(decisionShard), transaction, owner.settings().lockWait(),
+                    () -> anyPrepared(branches, databases));
         } catch (RuntimeException | SQLException e) {
             problems.add(transaction + ": asking its deciding shard " + decisionShard + " failed: " + e.getMessage());
             return;
@@ -85,7 +86,9 @@ final class Recovery {
             if (oldest.compareTo(owner.settings().lingerAfter()) >= 0) lingering.add(new RecoveryReport.Lingering(transaction, oldest));
             return;
         }
+        if (finding == Probe.Finding.FINISHED) return; // by its coordinator or another recoverer, meanwhile
         boolean commit = finding == Probe.Finding.COMMITTED;
+        int finished = 0;
         for (Branch b : branches) {
             Shard db = databases.get(b.gid.participant());
             if (db == null) {
@@ -95,14 +98,32 @@ final class Recovery {
             PreparedBranches kind = PreparedBranches.of(db);
             try (Connection c = db.dataSource().getConnection()) {
                 kind.finish(c, DSL.using(c, db.dialect()), b.gid, commit);
+                finished++;
             } catch (RuntimeException | SQLException e) {
-                if (!kind.unknownBranch(e)) { // finished meanwhile, by its coordinator or another recoverer
+                // unknown: finished meanwhile; 55000 "is busy" (PostgreSQL): being finished by its coordinator or another
+                // recoverer right now (if that fails, the next pass finds the branch again)
+                if (!kind.unknownBranch(e) && !"55000".equals(Probe.sqlState(e))) {
                     problems.add(b.gid.text() + ": " + (commit ? "COMMIT" : "ROLLBACK") + " PREPARED failed: " + e.getMessage());
                 }
             }
         }
+        if (finished == 0) return; // every branch finished meanwhile: this pass did nothing to report
         (commit ? committed : rolledBack).add(transaction);
         LOG.info("recovered atomic transaction {}: {} {} branch(es)", transaction, commit ? "committed" : "rolled back", branches.size());
+    }
+
+    /** Whether any of {@code branches} is still prepared on its database. */
+    private boolean anyPrepared(List<Branch> branches, Map<String, Shard> databases) throws SQLException {
+        for (Branch b : branches) {
+            Shard db = databases.get(b.gid.participant());
+            if (db == null) continue;
+            try (Connection c = db.dataSource().getConnection()) {
+                for (PreparedBranches.Listed l : PreparedBranches.of(db).prepared(db, DSL.using(c, db.dialect()), owner.clusterName())) {
+                    if (l.gid().equals(b.gid)) return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** This cluster's prepared branches in {@code db}'s database, with their age (see {@link BranchSightings}). */
