@@ -15,6 +15,11 @@ import java.util.function.Function;
 final class TimedRepository implements InvocationHandler {
     private final InvocationHandler routed;
     private final Map<Method, OutcomeTimers> timers;
+    /**
+     * The same timers by the very {@link Method} objects the proxy passes (one per method, for the proxy class's life):
+     * an identity lookup, cheaper than {@link Method#equals}. Grown copy-on-write at each method's first call.
+     */
+    private volatile Map<Method, OutcomeTimers> byIdentity = new java.util.IdentityHashMap<>();
 
     TimedRepository(InvocationHandler routed, Collection<Method> methods, Function<Method, OutcomeTimers> timersOf) {
         this.routed = routed;
@@ -25,8 +30,12 @@ final class TimedRepository implements InvocationHandler {
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-        OutcomeTimers t = timers.get(method);
-        if (t == null) return routed.invoke(proxy, method, args);
+        OutcomeTimers t = byIdentity.get(method);
+        if (t == null) {
+            t = timers.get(method);
+            if (t == null) return routed.invoke(proxy, method, args);
+            remember(method, t);
+        }
         long started = System.nanoTime();
         try {
             Object result = routed.invoke(proxy, method, args);
@@ -36,5 +45,11 @@ final class TimedRepository implements InvocationHandler {
             t.record(System.nanoTime() - started, e);
             throw e;
         }
+    }
+
+    private synchronized void remember(Method method, OutcomeTimers t) {
+        Map<Method, OutcomeTimers> grown = new java.util.IdentityHashMap<>(byIdentity);
+        grown.put(method, t);
+        byIdentity = grown;
     }
 }

@@ -50,32 +50,60 @@ final class DifferentialHarness {
         this.collation = new CollationEquality(reference);
     }
 
-    /** Runs every query on every cluster (label → cluster); one report per cluster, in the map's order. */
+    /**
+     * Runs every query on every cluster (label → cluster); one report per cluster, in the map's order. The clusters
+     * judge each query at once, each on a thread of its own (a fan-out waits on its databases most of the time); the
+     * single database answers it once, before.
+     */
     Map<String, DifferentialReport> run(long seed, List<GeneratedQuery> queries, Map<String, ShardCluster> clusters) {
         Map<String, DifferentialReport.Tally> tallies = new LinkedHashMap<>();
         clusters.keySet().forEach(label -> tallies.put(label, new DifferentialReport.Tally(label, seed)));
-        for (GeneratedQuery q : queries) {
-            Expected expected = expected(q);
-            clusters.forEach((label, cluster) -> {
-                long start = System.nanoTime();
-                Outcome outcome = judge(q, expected, cluster);
-                DifferentialReport.Tally tally = tallies.get(label);
-                tally.ran(q, System.nanoTime() - start);
-                switch (outcome.verdict()) {
-                    case EQUAL -> tally.equal(q, !outcome.detail().isEmpty());
-                    case REFUSED -> tally.refused(q, outcome.construct());
-                    default -> {
-                        if (outcome.verdict() == Verdict.MISREFUSED) tally.misrefusedAs(outcome.construct());
-                        Kind kind = Kind.valueOf(outcome.verdict().name());
-                        tally.failed(q, kind, () -> new Failure(q.number(), kind, sql(q), outcome.detail(), outcome.expected(),
-                                outcome.actual()));
-                    }
-                }
-            });
+        try (java.util.concurrent.ExecutorService judges = java.util.concurrent.Executors.newFixedThreadPool(clusters.size())) {
+            for (GeneratedQuery q : queries) {
+                Expected expected = expected(q);
+                Map<String, java.util.concurrent.Future<Outcome>> judged = new LinkedHashMap<>();
+                Map<String, long[]> nanos = new LinkedHashMap<>();
+                clusters.forEach((label, cluster) -> {
+                    long[] took = new long[1];
+                    nanos.put(label, took);
+                    judged.put(label, judges.submit(() -> {
+                        long start = System.nanoTime();
+                        Outcome outcome = judge(q, expected, cluster);
+                        took[0] = System.nanoTime() - start;
+                        return outcome;
+                    }));
+                });
+                judged.forEach((label, future) -> tally(tallies.get(label), q, join(future), nanos.get(label)[0]));
+            }
         }
         Map<String, DifferentialReport> reports = new LinkedHashMap<>();
         tallies.forEach((label, tally) -> reports.put(label, tally.build()));
         return reports;
+    }
+
+    private static Outcome join(java.util.concurrent.Future<Outcome> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while judging", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        }
+    }
+
+    private void tally(DifferentialReport.Tally tally, GeneratedQuery q, Outcome outcome, long nanos) {
+        tally.ran(q, nanos);
+        switch (outcome.verdict()) {
+            case EQUAL -> tally.equal(q, !outcome.detail().isEmpty());
+            case REFUSED -> tally.refused(q, outcome.construct());
+            default -> {
+                if (outcome.verdict() == Verdict.MISREFUSED) tally.misrefusedAs(outcome.construct());
+                Kind kind = Kind.valueOf(outcome.verdict().name());
+                tally.failed(q, kind, () -> new Failure(q.number(), kind, sql(q), outcome.detail(), outcome.expected(),
+                        outcome.actual()));
+            }
+        }
     }
 
     /** Judges one query on one cluster. */
