@@ -22,7 +22,7 @@ import org.jooq.ExecuteListener;
 
 /**
  * The cluster's meters in a Micrometer registry; the only class of the cluster runtime (with {@link OutcomeTimers},
- * {@link StatementTimer} and {@link TimedRepository}) that names Micrometer, loaded only when the application gives a
+ * {@link CallCounters}, {@link StatementTimer} and {@link TimedRepository}) that names Micrometer, loaded only when the application gives a
  * registry. Every meter is tagged {@code cluster}; tags are bounded (databases, replicas, methods, reasons,
  * exception classes), keys never become tags.
  */
@@ -33,6 +33,7 @@ final class MicrometerClusterMetrics implements ClusterMetrics {
     /** The replica each lag gauge reads, by replica name: swapped by a reconfigure, null once the replica is gone. */
     private final Map<String, AtomicReference<ReplicaPool>> lagSources = new ConcurrentHashMap<>();
     private final Map<String, Map<PrimaryFallback, Counter>> fallbacks = new ConcurrentHashMap<>();
+    private final Map<String, CallCounters> repositoryCounters = new ConcurrentHashMap<>();
 
     private MicrometerClusterMetrics(MeterRegistry registry, String cluster, boolean shardTag) {
         this.registry = registry;
@@ -133,10 +134,15 @@ final class MicrometerClusterMetrics implements ClusterMetrics {
         }
     }
 
+    /**
+     * One set of counters per repository and method name, shared by every proxy of it (the cluster's, each session's and
+     * transaction's): a function timer publishes the counters it was first registered with.
+     */
     @Override
     public InvocationHandler repository(Class<?> type, InvocationHandler handler, Collection<Method> routed) {
-        return new TimedRepository(handler, routed, method -> new OutcomeTimers(registry, "shardkit.repository.invocations",
-                "Calls of a sharded repository's methods, routing included",
-                Tags.of("cluster", cluster, "repository", type.getSimpleName(), "method", method.getName())));
+        return new TimedRepository(handler, routed, method -> repositoryCounters.computeIfAbsent(
+                type.getSimpleName() + "." + method.getName(), k -> new CallCounters(registry,
+                        "shardkit.repository.invocations", "Calls of a sharded repository's methods, routing included",
+                        Tags.of("cluster", cluster, "repository", type.getSimpleName(), "method", method.getName()))));
     }
 }

@@ -14,23 +14,23 @@ import java.util.function.Function;
  */
 final class TimedRepository implements InvocationHandler {
     private final InvocationHandler routed;
-    private final Map<Method, OutcomeTimers> timers;
+    private final Map<Method, CallCounters> timers;
     /**
      * The same timers by the very {@link Method} objects the proxy passes (one per method, for the proxy class's life):
      * an identity lookup, cheaper than {@link Method#equals}. Grown copy-on-write at each method's first call.
      */
-    private volatile Map<Method, OutcomeTimers> byIdentity = new java.util.IdentityHashMap<>();
+    private volatile Map<Method, CallCounters> byIdentity = new java.util.IdentityHashMap<>();
 
-    TimedRepository(InvocationHandler routed, Collection<Method> methods, Function<Method, OutcomeTimers> timersOf) {
+    TimedRepository(InvocationHandler routed, Collection<Method> methods, Function<Method, CallCounters> timersOf) {
         this.routed = routed;
-        Map<Method, OutcomeTimers> byMethod = new HashMap<>();
+        Map<Method, CallCounters> byMethod = new HashMap<>();
         methods.forEach(m -> byMethod.put(m, timersOf.apply(m)));
         this.timers = Map.copyOf(byMethod);
     }
 
     @Override
     public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
-        OutcomeTimers t = byIdentity.get(method);
+        CallCounters t = byIdentity.get(method);
         if (t == null) {
             t = timers.get(method);
             if (t == null) return routed.invoke(proxy, method, args);
@@ -47,8 +47,8 @@ final class TimedRepository implements InvocationHandler {
         }
     }
 
-    private synchronized void remember(Method method, OutcomeTimers t) {
-        Map<Method, OutcomeTimers> grown = new java.util.IdentityHashMap<>(byIdentity);
+    private synchronized void remember(Method method, CallCounters t) {
+        Map<Method, CallCounters> grown = new java.util.IdentityHashMap<>(byIdentity);
         grown.put(method, t);
         byIdentity = grown;
     }

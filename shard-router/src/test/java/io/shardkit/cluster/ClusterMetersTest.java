@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Tags;
@@ -122,12 +123,13 @@ class ClusterMetersTest {
         notes.add(key0, "x");
         notes.add(key1, "y");
         assertThrows(IllegalStateException.class, () -> notes.fail(key0));
-        Timer add = registry.get("shardkit.repository.invocations").tags("cluster", "orders", "repository", "Notes",
-                "method", "add", "outcome", "success", "exception", "none").timer();
+        FunctionTimer add = registry.get("shardkit.repository.invocations").tags("cluster", "orders", "repository", "Notes",
+                "method", "add", "outcome", "success", "exception", "none").functionTimer();
         assertEquals(2, add.count());
+        assertTrue(add.totalTime(java.util.concurrent.TimeUnit.NANOSECONDS) > 0, "the calls' time is summed");
         assertEquals(List.of("cluster", "exception", "method", "outcome", "repository"), tagKeys(add));
         assertEquals(1, registry.get("shardkit.repository.invocations").tags("method", "fail", "outcome", "error",
-                "exception", "IllegalStateException").timer().count());
+                "exception", "IllegalStateException").functionTimer().count());
         // a session's repositories are timed too
         cluster.session().repository(Notes.class).add(key0, "z");
         assertEquals(3, add.count());

@@ -37,10 +37,13 @@ public final class AtomicCommitLatency {
             }
             try (ShardCluster cluster = b.jump().keyType(ShardKeyType.LONG).pin(A, "s0").pin(B, "s1").pin(2L, "s0").build()) {
                 cluster.atomic().check();
-                long[][] nanos = new long[3][rounds];
+                io.shardkit.cluster.atomic.AtomicSettings bounded = cluster.atomic().settings();
+                io.shardkit.cluster.atomic.AtomicSettings unbounded = bounded.withLockTimeout(java.time.Duration.ZERO);
+                long[][] nanos = new long[4][rounds];
                 for (int r = -warmUp; r < rounds; r++) {
-                    for (int variant = 0; variant < 3; variant++) {
-                        int v = (variant + Math.floorMod(r, 3)) % 3; // rotate the order, so none always runs first
+                    for (int variant = 0; variant < 4; variant++) {
+                        int v = (variant + Math.floorMod(r, 4)) % 4; // rotate the order, so none always runs first
+                        cluster.atomic().settings(v == 3 ? unbounded : bounded);
                         long start = System.nanoTime();
                         switch (v) {
                             case 0 -> cluster.inTransaction(A, tx -> {
@@ -59,11 +62,12 @@ public final class AtomicCommitLatency {
                         if (r >= 0) nanos[v][r] = System.nanoTime() - start;
                     }
                 }
-                String[] names = {"inTransaction, one shard", "atomic, one database", "atomic, two databases (2PC)"};
+                String[] names = {"inTransaction, one shard", "atomic, one database", "atomic, two databases (2PC)",
+                        "2PC, lockTimeout 0"};
                 double localP50 = percentile(nanos[0], 50);
                 System.out.printf(Locale.ROOT, "%d rounds after %d warm-up rounds, each variant once per round%n", rounds, warmUp);
                 System.out.printf(Locale.ROOT, "%-30s %9s %9s %9s %9s%n", "variant", "p50 µs", "p90 µs", "p99 µs", "p50 ratio");
-                for (int v = 0; v < 3; v++) {
+                for (int v = 0; v < 4; v++) {
                     System.out.printf(Locale.ROOT, "%-30s %9.1f %9.1f %9.1f %9.2f%n", names[v], percentile(nanos[v], 50) / 1e3,
                             percentile(nanos[v], 90) / 1e3, percentile(nanos[v], 99) / 1e3, percentile(nanos[v], 50) / localP50);
                 }

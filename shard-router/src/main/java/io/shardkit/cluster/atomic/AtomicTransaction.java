@@ -56,9 +56,10 @@ public final class AtomicTransaction {
                 gid = new Gid(cluster.name(), id, branches.values().iterator().next().firstShard.id(), s.database());
             }
             b = Branch.open(s, id, gid);
-            if (branches.size() == 1) boundLockWaits(branches.values().iterator().next()); // it spans databases now
+            Branch first = branches.isEmpty() ? null : branches.values().iterator().next();
+            branches.put(s.database(), b); // closed with the others from now on, whatever happens next
+            if (branches.size() == 2) boundLockWaits(first); // it spans databases now
             if (spans) boundLockWaits(b);
-            branches.put(s.database(), b);
         }
         return b.dsl(s);
     }
