@@ -34,8 +34,8 @@ public class ShardkitEndpoint {
                               List<ShardView> shards, HotKeys hotKeys) {
     }
 
-    /** A database: the logical shards on it and its primary pool's numbers. */
-    public record DatabaseView(List<String> shards, PoolStats pool) {
+    /** A database: the logical shards on it, its primary pool's numbers and its replicas as the probes last saw them. */
+    public record DatabaseView(List<String> shards, PoolStats pool, List<io.shardkit.cluster.ReplicaStatus> replicas) {
     }
 
     /**
@@ -56,7 +56,8 @@ public class ShardkitEndpoint {
                     versions.get(s.id().value())));
         }
         Map<String, DatabaseView> databases = new LinkedHashMap<>();
-        shardsByDatabase.forEach((d, ids) -> databases.put(d, new DatabaseView(List.copyOf(ids), cluster.poolStats(d))));
+        shardsByDatabase.forEach((d, ids) -> databases.put(d, new DatabaseView(List.copyOf(ids), cluster.poolStats(d),
+                cluster.replicaStatus(d))));
         return new Description(cluster.topologyVersion(), cluster.router().toString(), databases, List.copyOf(shards),
                 cluster.hotKeys());
     }

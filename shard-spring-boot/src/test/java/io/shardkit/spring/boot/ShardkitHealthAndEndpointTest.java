@@ -45,7 +45,8 @@ class ShardkitHealthAndEndpointTest {
         runner().withPropertyValues(twoShards(db0, db1, "shardkit.databases.db0.replicas[0].url=" + clusterUrl(replica),
                 "shardkit.databases.db0.replicas[0].username=sa",
                 "shardkit.databases.db0.replicas[0].pool.connection-timeout-ms=250",
-                "shardkit.reads.lag-check-interval-ms=20", "shardkit.reads.retry-failed-replica-after-ms=100")).run(context -> {
+                "shardkit.reads.lag-check-interval-ms=20", "shardkit.reads.retry-failed-replica-after-ms=100",
+                "management.endpoints.web.exposure.include=shardkit")).run(context -> {
             CompositeHealthContributor shardkit = contributor(context);
             Map<?, ?> replicas = (Map<?, ?>) health(shardkit, "db0").getDetails().get("replicas");
             assertThat(replicas.keySet()).extracting(Object::toString).containsExactly("db0/replica-0");
@@ -56,6 +57,11 @@ class ShardkitHealthAndEndpointTest {
             assertThat(((Map<?, ?>) up.get("pool")).keySet()).extracting(Object::toString)
                     .containsExactly("total", "active", "idle", "waiting", "max");
             assertThat(health(shardkit, "db1").getDetails()).doesNotContainKey("replicas");
+            // the endpoint shows them too
+            ShardkitEndpoint.Description d = context.getBean(ShardkitEndpoint.class).describe();
+            assertThat(d.databases().get("db0").replicas()).extracting(io.shardkit.cluster.ReplicaStatus::name)
+                    .containsExactly("db0/replica-0");
+            assertThat(d.databases().get("db1").replicas()).isEmpty();
 
             shutdown(replica);
             long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
