@@ -84,15 +84,17 @@ final class MariaDbBranches extends PreparedBranches {
     }
 
     @Override
-    Integer writeDecision(DSLContext d, String transaction, String participants) {
+    Session writeDecision(DSLContext d, String transaction, String participants) {
         d.insertInto(DecisionTable.TABLE)
                 .columns(DecisionTable.TX_ID, DecisionTable.OUTCOME, DecisionTable.PARTICIPANTS)
                 .values(transaction, DecisionTable.COMMIT, participants).execute();
-        return ((Number) d.fetchValue("select connection_id()")).intValue();
+        // MariaDB's connection ids grow and are not reused while the server runs: the id alone names the session
+        return new Session(((Number) d.fetchValue("select connection_id()")).intValue(), null);
     }
 
     @Override
-    void endSession(DSLContext admin, int session) {
+    void endSession(DSLContext admin, Session s) {
+        int session = s.id();
         try {
             admin.execute("kill connection " + session);
         } catch (RuntimeException e) {

@@ -53,18 +53,24 @@ final class PostgresBranches extends PreparedBranches {
     }
 
     @Override
-    Integer writeDecision(DSLContext d, String transaction, String participants) {
-        return d.insertInto(DecisionTable.TABLE)
+    Session writeDecision(DSLContext d, String transaction, String participants) {
+        var r = d.insertInto(DecisionTable.TABLE)
                 .columns(DecisionTable.TX_ID, DecisionTable.OUTCOME, DecisionTable.PARTICIPANTS)
                 .values(transaction, DecisionTable.COMMIT, participants)
-                .returningResult(DSL.field("pg_backend_pid()", Integer.class)).fetchOne().value1();
+                .returningResult(DSL.field("pg_backend_pid()", Integer.class), DSL.field(
+                        "(select backend_start::text from pg_stat_activity where pid = pg_backend_pid())", String.class))
+                .fetchOne();
+        return new Session(r.value1(), r.value2());
     }
 
+    /** Only the backend with that process id and start time: not a later session that got the same id. */
     @Override
-    void endSession(DSLContext admin, int pid) {
-        admin.fetch("select pg_terminate_backend(" + pid + ")");
+    void endSession(DSLContext admin, Session session) {
+        String same = " from pg_stat_activity where pid = " + session.id() + " and backend_start::text = "
+                + literal(String.valueOf(session.startedAt()));
+        admin.fetch("select pg_terminate_backend(pid)" + same);
         for (int i = 0; i < 50; i++) {
-            if (((Number) admin.fetchValue("select count(*) from pg_stat_activity where pid = " + pid)).intValue() == 0) return;
+            if (((Number) admin.fetchValue("select count(*)" + same)).intValue() == 0) return;
             sleep(20);
         }
     }

@@ -47,11 +47,18 @@ abstract sealed class PreparedBranches permits PostgresBranches, MariaDbBranches
     /** Whether finishing failed because the branch is gone: finished meanwhile by its coordinator or a recoverer. */
     abstract boolean unknownBranch(Throwable e);
 
-    /** Inserts the decision row in D's open transaction; returns D's session id, for {@link #endSession}. */
-    abstract Integer writeDecision(DSLContext d, String transaction, String participants);
+    /**
+     * D's session that holds the decision row: its id, and (PostgreSQL) when it started, since a process id can be
+     * reused by a later session once this one is gone.
+     */
+    record Session(int id, Object startedAt) {
+    }
 
-    /** Ends a session of D's server by id, if it still exists, and waits (briefly) until it is gone. */
-    abstract void endSession(DSLContext admin, int session);
+    /** Inserts the decision row in D's open transaction; returns D's session, for {@link #endSession}. */
+    abstract Session writeDecision(DSLContext d, String transaction, String participants);
+
+    /** Ends that very session of D's server, if it still exists, and waits (briefly) until it is gone. */
+    abstract void endSession(DSLContext admin, Session session);
 
     /** Limits the wait on row locks for the probe's insert, in the probe's open transaction. */
     abstract void limitLockWait(DSLContext probe, Duration wait);

@@ -26,7 +26,7 @@ final class TwoPhaseCommit {
     private final Branch decider;
     private final List<Branch> others;
     private final PreparedBranches kind;
-    private Integer deciderPid;
+    private PreparedBranches.Session deciderSession;
 
     TwoPhaseCommit(AtomicTransactions owner, AtomicTransaction tx, List<Branch> branches) {
         this.owner = owner;
@@ -53,7 +53,7 @@ final class TwoPhaseCommit {
     private void writeDecision() {
         String participants = others.stream().map(b -> b.database).collect(Collectors.joining(","));
         try {
-            deciderPid = kind.writeDecision(decider.dsl(), tx.id(), participants);
+            deciderSession = kind.writeDecision(decider.dsl(), tx.id(), participants);
         } catch (RuntimeException e) {
             throw rolledBack("writing its decision row on " + decider.database + " failed", e);
         }
@@ -131,7 +131,7 @@ final class TwoPhaseCommit {
         Exception last = commitFailure;
         while (true) {
             try {
-                endSession(deciderPid);
+                endSession(deciderSession);
                 switch (Probe.probe(decider.firstShard, tx.id(), owner.settings().lockWait())) {
                     case COMMITTED -> {
                         LOG.info("atomic transaction {}: D's COMMIT failed ({}), but D recorded the commit",
@@ -159,10 +159,10 @@ final class TwoPhaseCommit {
     }
 
     /** Ends D's old session, if it still exists, so its transaction either committed already or never will. */
-    private void endSession(Integer pid) throws SQLException {
-        if (pid == null) return;
+    private void endSession(PreparedBranches.Session session) throws SQLException {
+        if (session == null) return;
         try (Connection c = decider.firstShard.dataSource().getConnection()) {
-            kind.endSession(DSL.using(c, decider.firstShard.dialect()), pid);
+            kind.endSession(DSL.using(c, decider.firstShard.dialect()), session);
         }
     }
 

@@ -233,6 +233,26 @@ class AtomicTransactionsTest {
         assertEquals(0, prepared());
     }
 
+    /**
+     * A coordinator whose deciding COMMIT lost its connection ends D's old session before it asks for the outcome —
+     * that session only: a process id another session got later (same id, another start time) is left alone.
+     */
+    @Test
+    void endingTheDecidingSessionEndsThatSessionOnly() throws Exception {
+        try (Connection d = dbs.database(0).open(); Connection admin = dbs.database(0).open()) {
+            d.setAutoCommit(false);
+            PreparedBranches.Session session = PostgresBranches.INSTANCE.writeDecision(
+                    DSL.using(d, org.jooq.SQLDialect.POSTGRES), UUID.randomUUID().toString(), "db1");
+            var adminDsl = DSL.using(admin, org.jooq.SQLDialect.POSTGRES);
+            PostgresBranches.INSTANCE.endSession(adminDsl, new PreparedBranches.Session(session.id(), "1999-01-01 00:00:00+00"));
+            assertTrue(d.isValid(2), "another start time: not this session, left running");
+            PostgresBranches.INSTANCE.endSession(adminDsl, session);
+            assertFalse(d.isValid(2), "the deciding session is gone, its transaction with it");
+        }
+        assertEquals(0, cluster.dsl(0L).fetchOne("select count(*) from " + DecisionTable.NAME).get(0, Integer.class),
+                "its uncommitted decision row went with it");
+    }
+
     @Test
     void startUpChecksNameAMissingDecisionTable() throws Exception {
         cluster.atomic().check();
