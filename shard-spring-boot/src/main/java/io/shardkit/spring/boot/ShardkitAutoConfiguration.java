@@ -38,6 +38,15 @@ public class ShardkitAutoConfiguration {
         return builder.build();
     }
 
+    /**
+     * {@code shardkit.atomic.*}: the start-up check of atomic transactions and this instance's recoverer, once the
+     * cluster is up (and migrated: migrations run as the cluster bean is initialised, and create the decision table).
+     */
+    @Bean
+    ShardkitAtomicStartup shardkitAtomicStartup(ShardCluster cluster, ShardkitProperties properties) {
+        return new ShardkitAtomicStartup(cluster, properties.getAtomic());
+    }
+
     /** The application's meter registry, where Micrometer is present: Shardkit's meters go there (README "Metrics"). */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")

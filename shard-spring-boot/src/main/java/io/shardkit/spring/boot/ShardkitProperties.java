@@ -20,6 +20,7 @@ public class ShardkitProperties {
 
     private final Migration migration = new Migration();
     private final Health health = new Health();
+    private final Atomic atomic = new Atomic();
 
     public String getConfigLocation() {
         return configLocation;
@@ -31,6 +32,10 @@ public class ShardkitProperties {
 
     public Migration getMigration() {
         return migration;
+    }
+
+    public Atomic getAtomic() {
+        return atomic;
     }
 
     public Health getHealth() {
@@ -114,6 +119,36 @@ public class ShardkitProperties {
 
         public void setInterval(Duration interval) {
             this.interval = interval;
+        }
+    }
+
+    public static class Atomic {
+        /**
+         * Whether start-up fails when atomic transactions across databases could not run: max_prepared_transactions 0,
+         * a shard without the decision table, prepared branches another role owns (cluster.atomic().check()).
+         */
+        private boolean checkOnStartup = false;
+
+        /**
+         * How often this instance finishes atomic transactions whose coordinator died (any instance's); unset: never.
+         * Run it on at least one instance: a prepared branch keeps its row locks until it is finished.
+         */
+        private Duration recoverEvery;
+
+        public boolean isCheckOnStartup() {
+            return checkOnStartup;
+        }
+
+        public void setCheckOnStartup(boolean checkOnStartup) {
+            this.checkOnStartup = checkOnStartup;
+        }
+
+        public Duration getRecoverEvery() {
+            return recoverEvery;
+        }
+
+        public void setRecoverEvery(Duration recoverEvery) {
+            this.recoverEvery = recoverEvery;
         }
     }
 }

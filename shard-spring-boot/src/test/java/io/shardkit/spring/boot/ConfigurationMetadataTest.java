@@ -28,7 +28,7 @@ class ConfigurationMetadataTest {
         Map<String, JsonNode> properties = shardkitProperties();
         List<String> expected = new ArrayList<>(List.of("shardkit.config-location", "shardkit.migration.on-startup",
                 "shardkit.migration.locations", "shardkit.health.down-when", "shardkit.health.timeout",
-                "shardkit.health.interval"));
+                "shardkit.health.interval", "shardkit.atomic.check-on-startup", "shardkit.atomic.recover-every"));
         for (RecordComponent section : ClusterConfig.class.getRecordComponents()) {
             String name = "shardkit." + ClusterConfigSource.kebab(section.getName());
             Class<?> type = section.getType();
